@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kundennah.accounts",
     "kundennah.customers",
     "kundennah.timeline",
+    "kundennah.service",
 ]
 
 MIDDLEWARE = [
@@ -237,6 +238,14 @@ COMPANY_NAME = env.str("COMPANY_NAME", default="Kundennah GmbH")
 SERVICE_PHONE = env.str("SERVICE_PHONE", default="+49 30 12345678")
 SERVICE_HOURS = env.str("SERVICE_HOURS", default="Mo–Fr 08:00–18:00")
 DEFAULT_PHONE_REGION = env.str("DEFAULT_PHONE_REGION", default="DE")
+
+# --- Service desk -------------------------------------------------------------------------
+# Bundesland whose public holidays count for teams without a calendar of their own.
+KUNDENNAH_DEFAULT_STATE = env.str("KUNDENNAH_DEFAULT_STATE", default="")
+# Where a concern goes that no routing rule claims (a team name; empty: the first team).
+KUNDENNAH_DEFAULT_TEAM = env.str("KUNDENNAH_DEFAULT_TEAM", default="")
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENTS_PER_MESSAGE = env.int("ATTACHMENTS_PER_MESSAGE", default=10)
 
 # --- Search and the customer record -------------------------------------------------------
 SEARCH_RESULT_LIMIT = env.int("SEARCH_RESULT_LIMIT", default=25)

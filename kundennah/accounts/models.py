@@ -31,6 +31,13 @@ class User(AbstractUser):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     teams = models.ManyToManyField(Team, blank=True, related_name="members", verbose_name=_("teams"))
+    # Customer contacts (portal users): the customer they act for, and whether they see all of
+    # that customer's concerns or only the ones they raised themselves.
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="portal_users",
+        verbose_name=_("customer"),
+    )
+    sees_all_concerns = models.BooleanField(_("sees all concerns of the customer"), default=False)
 
     class Meta:
         verbose_name = _("user")

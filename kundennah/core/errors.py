@@ -81,3 +81,12 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise DomainValidationError(self.errors)
+
+
+class InvalidTransitionError(ConflictError):
+    """A state change the record's current state does not allow (409 with the reason)."""
+
+    code = "invalid_transition"
+
+    def __init__(self, message: Message):
+        super().__init__(str(message))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kundennah.servicedesk.calendar import (
+from kundennah.service.calendar import (
     BusinessCalendar,
     Pause,
     business_add,
