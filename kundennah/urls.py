@@ -12,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("kundennah.accounts.urls")),
     path("customers/", include("kundennah.customers.urls")),
+    path("service/", include("kundennah.service.urls")),
+    path("", include("kundennah.channels.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
