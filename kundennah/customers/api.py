@@ -7,24 +7,18 @@ shapes the answer; the rules live in the services. What a caller may not see is 
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.params import HeaderEx, P
 
-from kundennah.core.api import ERRORS_READ, ERRORS_WRITE, ErrorOut, FieldErrorOut
+from kundennah.core.api import ERRORS_READ, ERRORS_WRITE, ErrorOut
 from kundennah.core.errors import DomainValidationError
-from kundennah.core.events import event_record
-from kundennah.core.models import Event
+from kundennah.core.idempotency import idempotent_create
 from kundennah.core.permissions import require_perm
 from kundennah.customers import selectors, services
 from kundennah.customers.models import ContactPoint, Customer, Site
@@ -126,57 +120,14 @@ def _primaries(customers: list[Customer]) -> dict[int, dict[str, str]]:
 
 
 # --- Idempotent creation --------------------------------------------------------------------
-# Idempotency records live in the outbox (no table of their own): one event per key and
-# user, holding a hash of the body and the id of what was created, never the data itself.
-
-IDEMPOTENCY_EVENT = "api.idempotency"
-IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
-
-
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _serialise_key(scope: str) -> None:
-    # Two concurrent retries with one key must not both create. SQLite's IMMEDIATE
-    # transactions already admit one writer at a time; PostgreSQL needs a lock on the key.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(scope[:15], 16)])
 
 
 def _idempotent_create(
     request: HttpRequest, *, key: str | None, payload: CustomerCreateIn, create: Callable[[], int]
 ) -> int | ErrorOut:
     """The id of the customer created for this key and body, created now or the first time."""
-    if key is None:
-        return create()
-    scope = _hash(f"{request.user.pk}:{key}")
-    fingerprint = _hash(json.dumps(payload.model_dump(mode="json"), sort_keys=True))
-    with transaction.atomic():
-        _serialise_key(scope)
-        previous = (
-            Event.objects.filter(
-                name=IDEMPOTENCY_EVENT, aggregate_type="api_request", aggregate_id=scope,
-                occurred_at__gte=timezone.now() - IDEMPOTENCY_WINDOW,
-            )
-            .order_by("-occurred_at", "-id")
-            .first()
-        )
-        if previous is not None:
-            if previous.payload.get("fingerprint") != fingerprint:
-                message = _("This Idempotency-Key was used for a different request.")
-                return ErrorOut(code="idempotency_key_reused", message=message, errors=[
-                    FieldErrorOut(field="Idempotency-Key", code="idempotency_key_reused",
-                                  message=message),
-                ])
-            return int(previous.payload["customer_id"])
-        customer_id = create()
-        event_record(
-            name=IDEMPOTENCY_EVENT, aggregate_type="api_request", aggregate_id=scope,
-            payload={"fingerprint": fingerprint, "customer_id": customer_id}, actor=request.user,
-        )
-    return customer_id
+    return idempotent_create(user=request.user, key=key, body=payload.model_dump(mode="json"),
+                             id_field="customer_id", create=create)
 
 
 # --- Customers ------------------------------------------------------------------------------
