@@ -67,6 +67,9 @@ class ApiRootOut(Schema):
     openapi: str
     docs: str
     customers: str
+    concerns: str
+    callbacks: str
+    webhooks: str
 
 
 @api.get("/", auth=None, response=ApiRootOut, tags=["meta"], summary="Where everything is")
@@ -77,9 +80,19 @@ def api_root(request: HttpRequest) -> dict[str, str]:
         "openapi": request.build_absolute_uri(reverse("api-v1:openapi-json")),
         "docs": request.build_absolute_uri(reverse("api-v1:openapi-view")),
         "customers": request.build_absolute_uri("/api/v1/customers"),
+        "concerns": request.build_absolute_uri("/api/v1/concerns"),
+        "callbacks": request.build_absolute_uri("/api/v1/callbacks"),
+        "webhooks": request.build_absolute_uri("/api/v1/webhooks"),
     }
 
 
 from kundennah.customers.api import router as customers_router  # noqa: E402
 
 api.add_router("/customers", customers_router)
+
+from kundennah.service.api import callbacks_router, webhooks_router  # noqa: E402
+from kundennah.service.api import router as concerns_router  # noqa: E402
+
+api.add_router("/concerns", concerns_router)
+api.add_router("/callbacks", callbacks_router)
+api.add_router("/webhooks", webhooks_router)
