@@ -229,9 +229,12 @@ def concern_assignment(
     if payload.assignee_id and assignee is None:
         errors.add("assignee_id", "unknown_agent", _("There is no such agent."))
     errors.raise_if_any()
-    services.concern_assign(concern=concern, actor=request.user, team=team, assignee=assignee,
-                            expected_version=version_of(if_match, payload.version))
-    return _answer(request, response, concern.pk)
+    concern = services.concern_assign(concern=concern, actor=request.user, team=team, assignee=assignee,
+                                      expected_version=version_of(if_match, payload.version))
+    # Not read again through the selector: after a hand-over to another team the caller may
+    # no longer see the concern, but should see what they did.
+    response["ETag"] = etag(concern.version)
+    return ConcernOut.of(concern, _url(request, concern.pk))
 
 
 # --- Callbacks ------------------------------------------------------------------------------
