@@ -55,7 +55,8 @@ def _add_to_existing(source: InboundSource, data: dict[str, Any], external_key: 
     if concern is None or not token or not _same(token, concern.access_token):
         # Whether the reference exists stays the sender's secret without the token.
         return _error(404, "not_found", _("No concern with this reference and token."))
-    contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
+    given = data.get("contact")
+    contact: dict[str, Any] = given if isinstance(given, dict) else {}
     message = message_add(concern=concern, kind=Message.Kind.INBOUND, body=_text(data, "body"),
                           channel=source.channel, sender_name=str(contact.get("name") or "")[:200],
                           external_key=external_key)
