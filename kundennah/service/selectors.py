@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kundennah.service.models import Concern, Message
+from kundennah.service.models import Attachment, Concern, Message
 
 
 def concerns_visible_to(user: Any) -> QuerySet[Concern]:
@@ -86,3 +86,15 @@ def customer_concerns(*, user: Any, customer_id: int, open_only: bool = False, l
     if open_only:
         concerns = concerns.filter(status__in=Concern.OPEN_STATES)
     return list(concerns.select_related("team", "assignee").order_by("-received_at", "-id")[:limit])
+
+
+def attachment_get_for_user(*, user: Any, attachment_id: int | str) -> Attachment:
+    """An attachment, if the user may see the concern it belongs to (404 otherwise)."""
+    try:
+        pk = int(attachment_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    attachment = Attachment.objects.filter(pk=pk, message__concern__in=concerns_visible_to(user)).first()
+    if attachment is None:
+        raise Http404
+    return attachment
