@@ -80,7 +80,7 @@ class AssignForm(VersionedForm):
         self.fields["assignee"].label_from_instance = lambda u: u.display_name  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("team") and not data.get("assignee"):
             raise forms.ValidationError(_("Please choose a team or an agent."))
         return data
@@ -137,7 +137,7 @@ class BulkForm(BootstrapFormMixin, forms.Form):
         self.fields["ids"].choices = [(i, i) for i in ids]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("action") == "assign_agent" and not data.get("assignee"):
             self.add_error("assignee", _("Please choose an agent."))
         if data.get("action") == "assign_team" and not data.get("team"):

@@ -98,7 +98,7 @@ def _bulk_reason(exc: Exception) -> str:
 
 
 @staff_required("service.view_concern")
-def attachment_download(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
     # Only known image types may show in the browser; everything else is a download, and
     # nosniff stops the browser from second-guessing the type we checked on upload.

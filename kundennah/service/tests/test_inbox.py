@@ -35,7 +35,8 @@ def test_anonymous_visitors_are_sent_to_login(client):
 
 def test_customer_contacts_are_refused_the_inbox(customer_contact):
     assert client_for(customer_contact).get(INBOX).status_code == 403
-    assert client_for(customer_contact).post(reverse("service:bulk"), {"ids": [1], "action": "close"}).status_code == 403
+    response = client_for(customer_contact).post(reverse("service:bulk"), {"ids": [1], "action": "close"})
+    assert response.status_code == 403
 
 
 def test_agent_of_another_team_does_not_see_the_teams_concerns(agent, other_team_agent):
