@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kundennah.customers",
     "kundennah.timeline",
     "kundennah.service",
+    "kundennah.channels",
 ]
 
 MIDDLEWARE = [

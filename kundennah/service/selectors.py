@@ -98,3 +98,16 @@ def attachment_get_for_user(*, user: Any, attachment_id: int | str) -> Attachmen
     if attachment is None:
         raise Http404
     return attachment
+
+
+def concern_for_access_token(token: str) -> Concern:
+    """The concern whose status page this token opens (the token is the capability); 404 otherwise.
+
+    A concern merged into another opens the one it lives on in.
+    """
+    if not token or len(token) > 64:
+        raise Http404
+    concern = Concern.objects.select_related("team", "merged_into").filter(access_token=token).first()
+    if concern is None:
+        raise Http404
+    return concern.merged_into if concern.merged_into is not None else concern
