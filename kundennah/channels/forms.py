@@ -8,6 +8,7 @@ twice (double click, reload, flaky network) creates one concern.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import secrets
 import time
@@ -105,8 +106,9 @@ class SubmissionForm(BootstrapFormMixin):
 
     def _fresh_token(self) -> None:
         # The page shown again must be sendable: a new token, the customer's entries kept.
-        self.data = self.data.copy()
-        self.data["form_token"] = form_token()
+        data: Any = copy.copy(self.data)  # a QueryDict's copy is mutable
+        data["form_token"] = form_token()
+        self.data = data
 
     def domain_errors(self, exc: DomainValidationError) -> None:
         """Put the service's errors on the fields the customer filled in, in their language."""

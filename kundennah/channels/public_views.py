@@ -23,7 +23,7 @@ from kundennah.service.selectors import concern_for_access_token, messages_for_c
 from kundennah.service.services import message_add
 
 # What a customer reads for each status: our internal distinctions mean nothing to them.
-CUSTOMER_STATUS = {
+CUSTOMER_STATUS: dict[str, Any] = {
     Concern.Status.NEW: _("Received"),
     Concern.Status.OPEN: _("In progress"),
     Concern.Status.WAITING_CUSTOMER: _("Waiting for your answer"),
@@ -104,7 +104,8 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             return redirect("public:status", token=token)
-    response = render(request, "public/status.html", status_context(concern, form), status=400 if form.is_bound else 200)
+    context = status_context(concern, form)
+    response = render(request, "public/status.html", context, status=400 if form.is_bound else 200)
     return _private(response)
 
 

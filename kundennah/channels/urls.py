@@ -5,14 +5,14 @@ from django.urls import path, re_path
 from kundennah.channels import portal, public_views, webhook
 
 # The concern's access token (secrets.token_urlsafe): url-safe characters only.
-TOKEN = r"(?P<token>[A-Za-z0-9_-]{20,64})"
+CAPABILITY = r"(?P<token>[A-Za-z0-9_-]{20,64})"
 
 app_name = "public"
 urlpatterns: list = [
     path("hooks/inbound/<str:source>/", webhook.inbound, name="inbound_webhook"),
     path("contact/", public_views.contact, name="contact"),
-    re_path(rf"^contact/thanks/{TOKEN}/$", public_views.thanks, name="thanks"),
-    re_path(rf"^contact/c/{TOKEN}/$", public_views.status, name="status"),
+    re_path(rf"^contact/thanks/{CAPABILITY}/$", public_views.thanks, name="thanks"),
+    re_path(rf"^contact/c/{CAPABILITY}/$", public_views.status, name="status"),
     path("callback/", public_views.callback, name="callback"),
     path("portal/", portal.portal, name="portal"),
     path("portal/new/", portal.portal_new, name="portal_new"),

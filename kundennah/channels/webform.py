@@ -82,7 +82,7 @@ def callback_submit(
     customer = getattr(user, "customer", None)
     concern = _intake(ConcernIntake(
         channel=channel, kind=Concern.Kind.CALLBACK, subject=data.get("topic", ""), body=data.get("topic", ""),
-        contact_name=data.get("name") or getattr(user, "display_name", ""),
+        contact_name=str(data.get("name") or getattr(user, "display_name", "")),
         contact_email=data.get("email") or getattr(user, "email", "") or "", contact_phone=data["phone"],
         customer=customer, raised_by=user, language=translation.get_language() or "",
         callback_from=start, callback_until=end, external_key=f"{channel}:{submission_id}",
