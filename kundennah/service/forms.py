@@ -89,7 +89,7 @@ class AssignForm(VersionedForm):
 class TriageForm(VersionedForm):
     subject = forms.CharField(label=_("Subject"), max_length=300)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(active=True),
-                                      required=False)
+                                      required=False, empty_label=_("(none)"))
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
     site = forms.TypedChoiceField(label=_("Site"), required=False, coerce=int, empty_value=None)
 
@@ -154,7 +154,7 @@ class _LoggedContactForm(BootstrapFormMixin, forms.Form):
     body = forms.CharField(label=_("What is it about?"), widget=forms.Textarea(attrs={"rows": 5}),
                            max_length=50_000, required=False)
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(active=True),
-                                      required=False)
+                                      required=False, empty_label=_("(none)"))
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     received_at = forms.DateTimeField(
         label=_("Received"), required=False, help_text=_("Only if it came in earlier than now."),

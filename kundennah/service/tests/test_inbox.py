@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -217,3 +218,40 @@ def test_customer_360_shows_the_customers_open_concerns(agent):
     assert concern.reference in body and 'id="kpi-open-concerns"' in body
     detail = client_for(agent).get(reverse("customers:detail", args=[hans.pk])).content.decode()
     assert reverse("service:customer_concerns", args=[hans.pk]) in detail
+
+
+# --- In a real browser -----------------------------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_agent_moves_through_the_inbox_with_j_k_and_opens_with_enter(page, agent):
+    from playwright.sync_api import expect
+
+    from conftest import login
+
+    now = timezone.now()
+    made = []
+    for hours in (1, 2, 3):
+        concern = make_concern(subject=f"Fällig in {hours} Stunden")
+        Concern.objects.filter(pk=concern.pk).update(due_at=now + dt.timedelta(hours=hours))
+        made.append(concern)
+    login(page, agent.username)
+    page.goto(INBOX + "?view=all")
+    rows = page.locator("#inbox-rows .inbox-row")
+    expect(rows.first).to_have_class(re.compile("is-current"))
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    expect(rows.nth(1)).to_have_class(re.compile("is-current"))
+    page.keyboard.press("x")
+    expect(rows.nth(1).locator(".inbox-check")).to_be_checked()
+    expect(page.locator("#inbox-selected-count")).to_have_text("1")
+    page.keyboard.press("?")
+    expect(page.locator("#shortcuts")).to_contain_text("j")
+    page.keyboard.press("Escape")
+    expect(page.locator("#shortcuts")).to_be_hidden()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/service/concerns/{made[1].pk}/")
+    expect(page.locator("h1")).to_contain_text("Fällig in 2 Stunden")
+    page.keyboard.press("r")
+    expect(page.locator("#form-reply textarea")).to_be_focused()
