@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from kundennah.core.errors import ConflictError, DomainValidationError
 from kundennah.core.webhooks import signature_verify
+from kundennah.service.acknowledgement import acknowledgement_schedule
 from kundennah.service.models import Concern, InboundSource, Message
 from kundennah.service.services import ConcernIntake, concern_intake, message_add
 
@@ -107,6 +108,7 @@ def inbound(request: HttpRequest, source: str) -> JsonResponse:
             contact_name=_text(contact, "name", "contact."), contact_email=_text(contact, "email", "contact."),
             contact_phone=_text(contact, "phone", "contact."), external_key=external_key,
         ))
+        acknowledgement_schedule(concern, base_url=request.build_absolute_uri("/"))
     except DomainValidationError as exc:
         return _error(422, "validation_error", _("Please correct the marked fields."),
                       [e.as_dict() for e in exc.errors])

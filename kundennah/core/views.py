@@ -27,4 +27,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    # Customer contacts have their own side: the portal, never the agents' customer list.
+    if getattr(request.user, "role", None) == "customer":
+        return redirect("public:portal")
     return redirect("customers:list")

@@ -85,9 +85,14 @@ def _customer(request: HttpRequest, customer_id: int, perm: str | None = None) -
 
 
 def _record(request: HttpRequest, customer_id: int) -> selectors.Customer360:
-    return selectors.customer_360(
+    from kundennah.service.selectors import customer_concerns
+
+    record = selectors.customer_360(
         user=request.user, customer_id=customer_id, timeline_limit=RECENT_TIMELINE
     )
+    # The service desk's open concerns of this customer, as far as the caller may see them.
+    record.open_concerns = customer_concerns(user=request.user, customer_id=customer_id, open_only=True)
+    return record
 
 
 def _customer_out(request: HttpRequest, response: HttpResponse, customer_id: int) -> CustomerOut:

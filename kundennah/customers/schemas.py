@@ -42,6 +42,7 @@ from kundennah.customers.models import (
     Site,
 )
 from kundennah.customers.selectors import Customer360, SearchHit
+from kundennah.service.schemas import OpenConcernOut
 from kundennah.timeline.models import Interaction
 from kundennah.timeline.selectors import cursor_decode
 
@@ -703,7 +704,7 @@ class CustomerOut(Schema):
     holdings: list[HoldingOut]
     consents: list[ConsentOut] = Field(..., description="The current decision per channel/purpose")
     notes: list[NoteOut]
-    open_concerns: list[dict[str, Any]]
+    open_concerns: list[OpenConcernOut]
     recent_timeline: list[InteractionOut]
     timeline_next_cursor: str | None
     channel_counts: dict[str, int]
@@ -723,7 +724,7 @@ class CustomerOut(Schema):
             holdings=[HoldingOut.of(h) for h in c.holdings],
             consents=[ConsentOut.of(x) for x in c.consents],
             notes=[NoteOut.of(n) for n in c.notes],
-            open_concerns=list(c.open_concerns),
+            open_concerns=[OpenConcernOut.of(x) for x in c.open_concerns],
             recent_timeline=[InteractionOut.of(i) for i in c.timeline.items],
             timeline_next_cursor=c.timeline.next_cursor,
             channel_counts=dict(c.channel_counts),

@@ -30,6 +30,7 @@ from kundennah.customers import selectors as customer_selectors
 from kundennah.customers.models import Customer, Site
 from kundennah.customers.schemas import etag, version_of
 from kundennah.service import selectors, services
+from kundennah.service.acknowledgement import acknowledgement_schedule
 from kundennah.service.models import Category, Concern
 from kundennah.service.schemas import (
     AssignmentIn,
@@ -125,6 +126,9 @@ def _intake(request: HttpRequest, payload: ConcernCreateIn) -> int:
         contact_phone=contact.phone if contact else "", received_at=payload.received_at, category=category,
         priority=payload.priority,
     ), actor=request.user)
+    # A concern passed on from a customer-facing system (chat, web form, portal) is acknowledged
+    # to the customer like one from our own form; phone and letter are logged by agents.
+    acknowledgement_schedule(concern, base_url=request.build_absolute_uri("/"))
     return concern.pk
 
 

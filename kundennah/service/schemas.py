@@ -222,3 +222,26 @@ class DeliveryOut(Schema):
                             status_code=a.get("status_code"), error=str(a.get("error", "")),
                             outcome=str(a.get("outcome", ""))) for a in log],
         )
+
+
+class OpenConcernOut(Schema):
+    id: int
+    reference: str
+    subject: str
+    status: str
+    channel: str
+    priority: str
+    team: str | None
+    assignee: str | None
+    received_at: dt.datetime
+    due_at: dt.datetime | None = Field(..., description="The due time the team works against now")
+
+    @classmethod
+    def of(cls, concern: Concern) -> OpenConcernOut:
+        return cls(
+            id=concern.pk, reference=concern.reference, subject=concern.subject, status=concern.status,
+            channel=concern.channel, priority=concern.priority,
+            team=concern.team.name if concern.team else None,
+            assignee=concern.assignee.display_name if concern.assignee else None,
+            received_at=concern.received_at, due_at=concern.due_at,
+        )
