@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from kundennah.core.models import Sequence
@@ -15,9 +15,19 @@ def _ensure(name: str, initial: int) -> None:
 
 def sequence_next(*, name: str, start: int = 1) -> int:
     """Next value of the named counter. Must run inside the transaction that uses it."""
-    with transaction.atomic():
+    table = connection.ops.quote_name(Sequence._meta.db_table)
+    with transaction.atomic(savepoint=False):
+        # One round trip in the common case: UPDATE … RETURNING (PostgreSQL, SQLite ≥ 3.35)
+        # takes the row lock, so concurrent callers queue here and each gets its own value.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last_value = last_value + 1 WHERE name = %s RETURNING last_value",  # noqa: S608
+                [name],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
         _ensure(name, start - 1)
-        # The conditional UPDATE takes the row lock, so concurrent callers queue here.
         Sequence.objects.filter(name=name).update(last_value=F("last_value") + 1)
         return Sequence.objects.values_list("last_value", flat=True).get(name=name)
 

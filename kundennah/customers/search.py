@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from kundennah.core.emails import email_match_key
 from kundennah.core.folding import fold_query_word, fold_variants, words
 from kundennah.core.phones import phone_try_normalise
 from kundennah.customers.models import (
@@ -61,6 +62,8 @@ def keys_for_values(
     for kind, value, postcode in contact_points:
         if kind == ContactPoint.Kind.EMAIL:
             keys.add((K.EMAIL, value.lower()[:120]))
+            # Also without plus-addressing, so mail from hans@… finds the customer saved as hans+shop@….
+            keys.add((K.EMAIL, email_match_key(value)[:120]))
         elif kind == ContactPoint.Kind.PHONE:
             keys.add((K.PHONE, value))
         elif kind == ContactPoint.Kind.POSTAL and postcode:

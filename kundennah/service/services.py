@@ -21,7 +21,7 @@ from kundennah.core.errors import ConflictError, DomainValidationError, ErrorCol
 from kundennah.core.events import event_record
 from kundennah.core.phones import phone_normalise, phone_try_normalise
 from kundennah.core.sequences import sequence_next
-from kundennah.customers.models import ContactPoint, Customer, Site
+from kundennah.customers.models import ContactPoint, Customer, SearchKey, Site
 from kundennah.service.attachments import IncomingFile, attachments_check, attachments_store
 from kundennah.service.models import Category, Concern, ConcernPause, Message, Priority
 from kundennah.service.promise import promise_apply
@@ -82,12 +82,11 @@ def customer_identify(*, email: str = "", phone: str = "") -> Customer | None:
     """
     candidates: set[int] = set()
     if email:
-        key = email_match_key(email)
-        local, _at, domain = key.rpartition("@")
-        rows = ContactPoint.objects.filter(kind=ContactPoint.Kind.EMAIL, value__iendswith=f"@{domain}").filter(
-            value__istartswith=local
-        ).values_list("customer_id", "value")
-        candidates |= {customer_id for customer_id, value in rows if email_match_key(value) == key}
+        # The search keys hold every email in lower case and without plus-addressing (indexed),
+        # so this is one index lookup whatever the size of the customer base.
+        candidates |= set(SearchKey.objects.filter(
+            kind=SearchKey.Kind.EMAIL, key__in={email.lower()[:120], email_match_key(email)[:120]},
+        ).values_list("customer_id", flat=True))
     if not candidates and phone:
         e164 = phone_try_normalise(phone)
         if e164:
