@@ -236,6 +236,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="service@kundennah.ex
 
 # --- The company behind this installation (shown wherever a customer needs a human) -------
 COMPANY_NAME = env.str("COMPANY_NAME", default="Kundennah GmbH")
+# Where staff reach the platform: links in mails sent without a request (the SLA sweep).
+BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 SERVICE_PHONE = env.str("SERVICE_PHONE", default="+49 30 12345678")
 SERVICE_HOURS = env.str("SERVICE_HOURS", default="Mo–Fr 08:00–18:00")
 DEFAULT_PHONE_REGION = env.str("DEFAULT_PHONE_REGION", default="DE")

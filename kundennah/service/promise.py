@@ -36,6 +36,20 @@ def calendar_of(team: Any) -> BusinessCalendar:
     config = None
     if team is not None and getattr(team, "pk", None):
         config = TeamCalendar.objects.filter(team_id=team.pk).prefetch_related("closing_days").first()
+    return _calendar_from(config)
+
+
+def calendars_of(team_ids: Any) -> dict[int | None, BusinessCalendar]:
+    """The calendars of many teams in two queries (sweeps, measures); key None is the default one."""
+    team_ids = list(team_ids)
+    configs = TeamCalendar.objects.filter(team_id__in=[t for t in team_ids if t]).prefetch_related("closing_days")
+    calendars: dict[int | None, BusinessCalendar] = {config.team_id: _calendar_from(config) for config in configs}
+    default = _calendar_from(None)
+    calendars[None] = default
+    return {**{t: default for t in team_ids}, **calendars}
+
+
+def _calendar_from(config: TeamCalendar | None) -> BusinessCalendar:
     if config is None:
         return BusinessCalendar.default(state=getattr(settings, "KUNDENNAH_DEFAULT_STATE", None) or None)
     hours = {
@@ -84,7 +98,12 @@ def promise_apply(concern: Concern, *, calendar: BusinessCalendar | None = None)
     concern.resolution_due_at = due_with_pauses(cal, received, base_resolution, pauses)
     if concern.promised_at is None:
         concern.promised_at = received
+    previous = concern.due_at
     concern.due_at = current_due(concern)
+    # A later due time is a new promise (the first response was given, the customer answered):
+    # it starts on track, and the sweep judges it afresh. An earlier one keeps its state.
+    if concern.due_at is not None and (previous is None or concern.due_at > previous):
+        concern.sla_state = Concern.Sla.ON_TRACK
 
 
 def current_due(concern: Concern) -> dt.datetime | None:
