@@ -1,7 +1,7 @@
 from django.urls import path
 
 from kundennah.channels import letter, phone
-from kundennah.service import views, views_concern
+from kundennah.service import views, views_concern, views_measures
 
 app_name = "service"
 
@@ -27,4 +27,8 @@ urlpatterns: list = [
 ]
 
 # Measures, presence and SLA views.
-urlpatterns += []
+urlpatterns += [
+    path("measures/", views_measures.measures, name="measures"),
+    path("measures.csv", views_measures.measures_csv, name="measures_csv"),
+    path("presence/", views_measures.presence, name="presence"),
+]
