@@ -152,3 +152,50 @@ def test_csv_permissions(agent, customer_contact, team_lead):
     assert client_for(customer_contact).get(url).status_code == 403
     assert client_for(agent).get(url).status_code == 403
     assert client_for(team_lead).get(url).status_code == 200
+
+
+# --- Service settings in the admin (team leads and admins) --------------------------------------
+
+
+@pytest.mark.parametrize("model", ["teamcalendar", "category", "resolutiontarget", "routingrule", "answertemplate",
+                                   "inboundsource", "agentpresence", "concern"])
+def test_admin_pages_open_for_leads_and_stay_closed_to_agents(team_lead, agent, model, known):
+    for user in (team_lead, agent):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    url = reverse(f"admin:service_{model}_changelist")
+    assert client_for(team_lead).get(url).status_code == 200
+    assert client_for(agent).get(url).status_code == 403
+
+
+def test_lead_sets_business_hours_per_weekday(team_lead, team):
+    from kundennah.service.models import TeamCalendar
+
+    team_lead.is_staff = True
+    team_lead.save(update_fields=["is_staff"])
+    form = {"team": team.pk, "time_zone": "Europe/Berlin", "state": "BY", "phone": "",
+            "closing_days-TOTAL_FORMS": "1", "closing_days-INITIAL_FORMS": "0",
+            "closing_days-0-date": "2026-12-24", "closing_days-0-name": "Heiligabend"}
+    for day in range(5):
+        form[f"opens_{day}"], form[f"closes_{day}"] = "09:00", "17:00"
+    response = client_for(team_lead).post(reverse("admin:service_teamcalendar_add"), form)
+    assert response.status_code == 302, response.content[:2000]
+    calendar = TeamCalendar.objects.get(team=team)
+    assert calendar.hours == {str(d): ["09:00", "17:00"] for d in range(5)}
+    assert calendar.closing_days.get().name == "Heiligabend"
+
+
+def test_inbound_secret_is_never_shown_again(admin_user):
+    from kundennah.service.models import InboundSource
+
+    admin_user.is_staff = True
+    admin_user.save(update_fields=["is_staff"])
+    source = InboundSource.objects.create(name="chat", channel="chat", secret="s3cret-s3cret-s3cret-42")
+    client = client_for(admin_user)
+    page = client.get(reverse("admin:service_inboundsource_change", args=[source.pk]))
+    assert page.status_code == 200 and b"s3cret" not in page.content
+    assert b"s3cret" not in client.get(reverse("admin:service_inboundsource_changelist")).content
+    client.post(reverse("admin:service_inboundsource_change", args=[source.pk]),
+                {"name": "chat", "channel": "chat", "secret": "", "active": "on"})
+    source.refresh_from_db()
+    assert source.secret == "s3cret-s3cret-s3cret-42"
