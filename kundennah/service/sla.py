@@ -82,8 +82,11 @@ def sla_state_for(concern: Concern, *, now: dt.datetime, calendar: BusinessCalen
     return Sla.AT_RISK if used is not None and used >= AT_RISK_SHARE else concern.sla_state
 
 
-def sla_sweep(*, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -> SweepReport:
-    """One pass: reassign the work of absent agents, then judge every watched promise. Idempotent."""
+def sla_sweep(*, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE, notify: bool = True) -> SweepReport:
+    """One pass: reassign the work of absent agents, then judge every watched promise. Idempotent.
+
+    ``notify=False`` records the changes without mailing the leads (loading demo data).
+    """
     now = now or timezone.now()
     report = SweepReport()
     unassignable = away_reassign(report=report)
@@ -109,7 +112,7 @@ def sla_sweep(*, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE) -
             if state != concern.sla_state:
                 _claim_change(concern, state, now=now, report=report,
                               nobody_available=concern.pk in unassignable)
-    report.mails = _notify_leads(report.changes)
+    report.mails = _notify_leads(report.changes) if notify else 0
     return report
 
 

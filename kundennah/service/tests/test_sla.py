@@ -164,3 +164,27 @@ def test_sweep_reads_a_fixed_number_of_queries_per_batch(agent, team_lead, djang
     # Nothing changes: the sweep only reads (batches of 2: 3 full batches and the empty one).
     with django_assert_max_num_queries(1 + 4 + 2):
         sla_sweep(now=concerns[0].received_at, batch_size=2)
+
+
+# --- The demo concerns ------------------------------------------------------------------------
+
+
+def test_demo_concerns_are_loaded_once_with_every_kind_of_state(db):
+    from kundennah.customers.seeding.demo import demo_load, demo_users_ensure
+    from kundennah.service.demo import SPECS, service_demo_load
+
+    demo_users_ensure(passwords={"admin": "x" * 12, "teamlead": "y" * 12, "agent": "z" * 12}, reset=False)
+    demo_load(persons=8, organisations=1)
+    assert service_demo_load() == len(SPECS) >= 40
+    assert service_demo_load() == 0
+    concerns = Concern.objects.all()
+    assert concerns.count() == len(SPECS)
+    states = set(concerns.values_list("status", flat=True))
+    assert {Concern.Status.NEW, Concern.Status.OPEN, Concern.Status.WAITING_CUSTOMER, Concern.Status.RESOLVED,
+            Concern.Status.CLOSED} <= states
+    assert concerns.filter(sla_state=Concern.Sla.BREACHED).exists()
+    assert concerns.filter(kind=Concern.Kind.CALLBACK, status__in=Concern.OPEN_STATES).exists()
+    assert concerns.filter(customer__last_name="Hartmann").count() == 2
+    assert concerns.filter(customer__name="Bäckerei Sonnenkorn").count() == 3
+    assert Message.objects.filter(kind=Message.Kind.OUTBOUND).count() >= 10
+    assert mail.outbox == []

@@ -29,6 +29,7 @@ from kundennah.customers.seeding.demo import (
     demo_passwords,
     demo_users_ensure,
 )
+from kundennah.service.demo import service_demo_load, service_demo_loaded
 
 LOGINS_FILE = "demo-logins.json"
 
@@ -126,6 +127,8 @@ class Command(BaseCommand):
             report = demo_load()
             self.stdout.write(f"{report.customers} customers and {report.interactions} contacts loaded "
                               f"in {report.seconds:.1f} s.")
+        if not service_demo_loaded():
+            self.stdout.write(f"{service_demo_load()} demo concerns loaded.")
 
         url = f"http://{options['host']}:{options['port']}/"
         self._print_logins(url, logins, path if not from_env else None)
