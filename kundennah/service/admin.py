@@ -59,7 +59,7 @@ class ClosingDayInline(admin.TabularInline):
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(rules.has_perm("service.manage_settings", request.user))
 
-    has_add_permission = has_change_permission = has_delete_permission = has_view_permission  # type: ignore[assignment]
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
 class TeamCalendarForm(forms.ModelForm):

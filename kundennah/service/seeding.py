@@ -16,7 +16,7 @@ import datetime as dt
 import random
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -55,7 +55,7 @@ class ConcernSeedReport:
     seconds: float = 0.0
 
 
-def _weighted(rng: random.Random, pairs: list[tuple[str, int]]) -> Callable[[], str]:
+def _weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> Callable[[], str]:
     values, weights = zip(*pairs, strict=True)
     cumulative = list(weights)
     for i in range(1, len(cumulative)):
