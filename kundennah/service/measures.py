@@ -179,8 +179,8 @@ def measures_compute(*, query: MeasuresQuery, visible: QuerySet[Concern], now: d
     # 4 queries: promise kept overall and by team, channel, category (names joined in).
     overall = period.aggregate(kept=Count("id", filter=_KEPT), total=Count("id", filter=judged))
     result.kept = Kept(str(_("All")), overall["kept"], overall["total"])
-    team_names = dict(period.values_list("team_id", "team__name").distinct())
-    category_names = dict(period.values_list("category_id", "category__name").distinct())
+    team_names = dict(period.order_by().values_list("team_id", "team__name").distinct())
+    category_names = dict(period.order_by().values_list("category_id", "category__name").distinct())
     channels = {value: str(label) for value, label in Interaction.Channel.choices}
     result.kept_by_team = _kept_rows(period, "team_id", {k: v for k, v in team_names.items() if k}, judged)
     result.kept_by_channel = _kept_rows(period, "channel", channels, judged)

@@ -252,7 +252,8 @@ def _claim(concern: Concern, expected_version: int | None) -> None:
 
 
 def _locked(concern: Concern) -> Concern:
-    return Concern.objects.select_for_update().select_related("customer", "team").get(pk=concern.pk)
+    # Lock only the concern row: PostgreSQL refuses FOR UPDATE on the nullable side of the joins.
+    return Concern.objects.select_for_update(of=("self",)).select_related("customer", "team").get(pk=concern.pk)
 
 
 def _save(concern: Concern, fields: list[str], *, actor: Any) -> None:
