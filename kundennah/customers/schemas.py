@@ -21,6 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from kundennah.core.errors import DomainValidationError
 from kundennah.core.phones import phone_display
+from kundennah.core.schemas import EARLIEST_YEAR, LATEST_YEAR, Checked
 from kundennah.customers.inputs import (
     PROFILE_FIELDS,
     AddressInput,
@@ -67,41 +68,6 @@ Channel = Literal[
     "feedback",
 ]
 Direction = Literal["inbound", "outbound", "internal"]
-
-# Times outside these years cannot be converted between time zones reliably.
-_EARLIEST, _LATEST = 1900, 2999
-
-
-def _check_value(value: Any) -> None:
-    if isinstance(value, str):
-        # PostgreSQL refuses NUL in text, and lone surrogates cannot be stored as UTF-8.
-        if "\x00" in value:
-            raise PydanticCustomError("invalid_characters", "contains NUL")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise PydanticCustomError("invalid_characters", "not UTF-8") from None
-    elif isinstance(value, dt.datetime):
-        if not _EARLIEST <= value.year <= _LATEST:
-            raise PydanticCustomError("datetime_out_of_range", "year out of range")
-    elif isinstance(value, list):
-        for item in value:
-            _check_value(item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_value(key)
-            _check_value(item)
-
-
-class Checked(Schema):
-    """Base of every input: text must be storable, times convertible."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _storable(cls, value: Any) -> Any:
-        _check_value(value)
-        return value
-
 
 class In(Checked):
     """Base of every request body: an unknown field is an error, not silently dropped."""
@@ -419,7 +385,7 @@ class TimelineQuery(Checked):
     @classmethod
     def _known_cursor(cls, value: str | None) -> str | None:
         decoded = cursor_decode(value) if value else None
-        if value and (decoded is None or not _EARLIEST <= decoded[0].year <= _LATEST):
+        if value and (decoded is None or not EARLIEST_YEAR <= decoded[0].year <= LATEST_YEAR):
             raise PydanticCustomError("invalid_cursor", "not a cursor of this API")
         return value
 

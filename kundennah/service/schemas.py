@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime, ConfigDict
 
 from kundennah.core.models import WebhookDelivery, WebhookSubscription
+from kundennah.core.schemas import Checked
 from kundennah.service.models import Concern, Message
 
 
@@ -21,7 +22,7 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(value) if value is not None else None
 
 
-class _In(Schema):
+class _In(Checked):
     model_config = ConfigDict(extra="forbid")
 
 
@@ -73,7 +74,7 @@ class AssignmentIn(_In):
     version: int | None = Field(None, ge=1, description="The version as read; 409 if it changed since")
 
 
-class ConcernListQuery(Schema):
+class ConcernListQuery(Checked):
     status: Literal["new", "open", "waiting_customer", "waiting_third_party", "resolved", "closed"] | None = None
     open: bool | None = Field(None, description="true: only new, open and waiting concerns")
     team_id: int | None = Field(None, ge=1)

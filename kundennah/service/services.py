@@ -70,8 +70,14 @@ class ConcernIntake:
     external_key: str | None = None
 
 
+def _storable(value: str) -> str:
+    # Channels pass on what they received: a NUL (PostgreSQL refuses it in text) or a lone
+    # surrogate from JSON must not turn a customer's message into a server error.
+    return (value or "").replace("\x00", "").encode("utf-8", errors="replace").decode("utf-8")
+
+
 def _clean_text(value: str, *, limit: int) -> str:
-    return (value or "").replace("\x00", "").strip()[:limit * 2]
+    return _storable(value).strip()[:limit * 2]
 
 
 def customer_identify(*, email: str = "", phone: str = "") -> Customer | None:
@@ -179,7 +185,7 @@ def concern_intake(*, data: ConcernIntake, actor: Any = None) -> Concern:
         received = data.received_at or now
         concern = Concern(
             kind=data.kind, customer=customer, site=data.site if customer is not None else None,
-            contact_name=" ".join(data.contact_name.split())[:200], contact_email=email, contact_phone=phone,
+            contact_name=" ".join(_storable(data.contact_name).split())[:200], contact_email=email, contact_phone=phone,
             raised_by=data.raised_by if getattr(data.raised_by, "pk", None) else None,
             language=_language(data.language, customer), channel=data.channel, subject=subject,
             category=data.category, priority=data.priority, received_at=received,
@@ -307,7 +313,8 @@ def message_add(
         message = Message.objects.create(
             concern=concern, kind=kind, body=text, channel=channel or concern.channel,
             author=actor if getattr(actor, "pk", None) and kind != Message.Kind.INBOUND else None,
-            sender_name=sender_name or (getattr(actor, "display_name", "") if kind != Message.Kind.INBOUND else ""),
+            sender_name=_storable(sender_name)[:200] or (
+                getattr(actor, "display_name", "") if kind != Message.Kind.INBOUND else ""),
             external_key=external_key or None, created_at=now,
         )
         attachments_store(message, checked)

@@ -142,3 +142,13 @@ def test_reply_with_a_wrong_token_adds_nothing(source):
     response = post(source, payload(reference=concern.reference, token="guessed"), msg_id="r2")
     assert response.status_code == 404
     assert concern.messages.count() == 1
+
+
+def test_nul_bytes_and_broken_characters_in_a_chat_message_are_stored_without_them(source):
+    body = payload(contact={"name": "Jana\x00 Wolf", "email": "jana.wolf@example.org"},
+                   subject="Frage\x00", body="Hallo\x00 \ud800Welt")
+    response = post(source, body)
+    assert response.status_code == 201
+    concern = Concern.objects.get(pk=response.json()["id"])
+    assert concern.contact_name == "Jana Wolf" and concern.subject == "Frage"
+    assert "\x00" not in concern.messages.get().body
