@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,7 +92,11 @@ class InboxPage:
 
 
 def _scoped(user: Any, query: InboxQuery, now: Any) -> QuerySet[Concern]:
-    concerns = concerns_visible_to(user).filter(merged_into__isnull=True)
+    concerns = concerns_visible_to(user)
+    if query.status in ("any", Concern.Status.RESOLVED, Concern.Status.CLOSED):
+        # Merged concerns are closed, so only lists of done work need to leave them out; on
+        # the open views this filter would tempt the planner away from the inbox indexes.
+        concerns = concerns.filter(merged_into__isnull=True)
     view = query.view
     if view == "mine":
         concerns = concerns.filter(assignee=user)
@@ -103,15 +107,19 @@ def _scoped(user: Any, query: InboxQuery, now: Any) -> QuerySet[Concern]:
     elif view == "at_risk":
         concerns = concerns.filter(sla_state=Concern.Sla.AT_RISK)
     elif view == "overdue":
-        concerns = concerns.filter(Q(due_at__lt=now) | Q(sla_state=Concern.Sla.BREACHED))
+        # A range on the inbox index; the sweep's "breached" means the same once it has run.
+        concerns = concerns.filter(inbox_due_at__lt=now)
     elif view == "callbacks":
         concerns = concerns.filter(kind=Concern.Kind.CALLBACK)
     if query.status == "any":
         pass
     elif query.status:
         concerns = concerns.filter(status=query.status)
+        if query.status in Concern.OPEN_STATES:
+            concerns = concerns.filter(inbox_due_at__isnull=False)
     else:
-        concerns = concerns.filter(status__in=Concern.OPEN_STATES)
+        # "Open" as the partial inbox indexes know it (inbox_due_at is set exactly while open).
+        concerns = concerns.filter(inbox_due_at__isnull=False)
     if query.channel:
         concerns = concerns.filter(channel=query.channel)
     if query.priority:
@@ -130,8 +138,8 @@ def _scoped(user: Any, query: InboxQuery, now: Any) -> QuerySet[Concern]:
 
 
 def _ordered(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
-    return concerns.select_related("customer", "team", "assignee", "category").order_by(
-        F("due_at").asc(nulls_last=True), "received_at", "id")
+    # Index order of the partial inbox indexes: the first page is read, not sorted.
+    return concerns.select_related("customer", "team", "assignee", "category").order_by("inbox_due_at", "id")
 
 
 def inbox_page(*, user: Any, query: InboxQuery) -> InboxPage:
@@ -141,10 +149,10 @@ def inbox_page(*, user: Any, query: InboxQuery) -> InboxPage:
     callbacks: list[Concern] = []
     if query.view != "callbacks":
         if query.page == 1:
-            pinned = scoped.filter(kind=Concern.Kind.CALLBACK, status__in=Concern.OPEN_STATES)
+            pinned = scoped.filter(kind=Concern.Kind.CALLBACK, inbox_due_at__isnull=False)
             callbacks = list(_ordered(pinned)[:PINNED_CALLBACKS])
         # Callbacks stay pinned while open; below them only the rest, so nothing shows twice.
-        scoped = scoped.exclude(kind=Concern.Kind.CALLBACK, status__in=Concern.OPEN_STATES)
+        scoped = scoped.exclude(kind=Concern.Kind.CALLBACK, inbox_due_at__isnull=False)
     start = (query.page - 1) * PAGE_SIZE
     rows = list(_ordered(scoped)[start:start + PAGE_SIZE + 1])
     return InboxPage(query=query, rows=rows[:PAGE_SIZE], callbacks=callbacks, has_next=len(rows) > PAGE_SIZE,

@@ -100,6 +100,7 @@ def promise_apply(concern: Concern, *, calendar: BusinessCalendar | None = None)
         concern.promised_at = received
     previous = concern.due_at
     concern.due_at = current_due(concern)
+    concern.inbox_due_at = inbox_due(concern)
     # A later due time is a new promise (the first response was given, the customer answered):
     # it starts on track, and the sweep judges it afresh. An earlier one keeps its state.
     if concern.due_at is not None and (previous is None or concern.due_at > previous):
@@ -113,6 +114,17 @@ def current_due(concern: Concern) -> dt.datetime | None:
     if concern.first_responded_at is None and concern.first_response_due_at is not None:
         return concern.first_response_due_at
     return concern.resolution_due_at
+
+
+# Where paused concerns sort in the inbox: after everything that has a due time.
+PAUSED_SORTS_AT = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
+
+
+def inbox_due(concern: Concern) -> dt.datetime | None:
+    """The inbox's sort key: the due time, far in the future while paused, None once done."""
+    if not concern.is_open:
+        return None
+    return concern.due_at or PAUSED_SORTS_AT
 
 
 def share_used(concern: Concern, *, now: dt.datetime, calendar: BusinessCalendar | None = None) -> float | None:

@@ -26,6 +26,7 @@ from kundennah.accounts.models import Team, User
 from kundennah.core.sequences import sequence_reserve
 from kundennah.customers.models import Customer
 from kundennah.service.models import Category, Concern, Priority
+from kundennah.service.promise import inbox_due
 from kundennah.timeline.models import Interaction
 
 S = Concern.Status
@@ -156,9 +157,11 @@ def _open(concern: Concern, rng: random.Random, status: str, now: dt.datetime) -
     if status == S.WAITING_CUSTOMER:
         concern.waiting_since = now - dt.timedelta(hours=rng.uniform(0, 24))
         concern.due_at = None
+        concern.inbox_due_at = inbox_due(concern)
         return
     due = concern.first_response_due_at if concern.first_responded_at is None else concern.resolution_due_at
     concern.due_at = due
+    concern.inbox_due_at = inbox_due(concern)
     assert due is not None
     share = (now - at) / (due - at)
     concern.sla_state = (Concern.Sla.BREACHED if now >= due

@@ -265,8 +265,8 @@ def _locked(concern: Concern) -> Concern:
 def _save(concern: Concern, fields: list[str], *, actor: Any) -> None:
     concern._history_user = actor if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
     promise_apply(concern)
-    concern.save(update_fields=[*fields, "first_response_due_at", "resolution_due_at", "due_at", "promised_at",
-                                "sla_state", "updated_at"])
+    concern.save(update_fields=[*fields, "first_response_due_at", "resolution_due_at", "due_at", "inbox_due_at",
+                                "promised_at", "sla_state", "updated_at"])
 
 
 def message_add(

@@ -16,10 +16,16 @@ from kundennah.customers.tests import factories as customers
 from kundennah.service import services
 from kundennah.service.inbox import InboxQuery, inbox_page
 from kundennah.service.models import Concern
+from kundennah.service.promise import PAUSED_SORTS_AT
 from kundennah.service.tests.factories import concern as make_concern
 
 pytestmark = pytest.mark.django_db
 INBOX = reverse("service:inbox")
+
+
+def _due(when):
+    # What the promise keeps in step: the due time and the inbox's sort key.
+    return {"due_at": when, "inbox_due_at": when}
 
 
 def references(response) -> list[str]:
@@ -76,8 +82,8 @@ def test_inbox_is_sorted_by_due_time_with_callbacks_on_top(agent):
     early = make_concern(subject="Früher fällig", received_at=now - dt.timedelta(days=3))
     callback = make_concern(kind=Concern.Kind.CALLBACK, subject="Bitte zurückrufen", contact_phone="030 1234567",
                             received_at=now)
-    Concern.objects.filter(pk=late.pk).update(due_at=now + dt.timedelta(days=2))
-    Concern.objects.filter(pk=early.pk).update(due_at=now + dt.timedelta(hours=2))
+    Concern.objects.filter(pk=late.pk).update(**_due(now + dt.timedelta(days=2)))
+    Concern.objects.filter(pk=early.pk).update(**_due(now + dt.timedelta(hours=2)))
     response = client_for(agent).get(INBOX, {"view": "all"})
     assert references(response) == [callback.reference, early.reference, late.reference]
 
@@ -85,8 +91,8 @@ def test_inbox_is_sorted_by_due_time_with_callbacks_on_top(agent):
 def test_concerns_without_due_time_come_last(agent):
     undated = make_concern(subject="Ohne Frist")
     dated = make_concern(subject="Mit Frist")
-    Concern.objects.filter(pk=undated.pk).update(due_at=None)
-    Concern.objects.filter(pk=dated.pk).update(due_at=timezone.now() + dt.timedelta(days=5))
+    Concern.objects.filter(pk=undated.pk).update(due_at=None, inbox_due_at=PAUSED_SORTS_AT)
+    Concern.objects.filter(pk=dated.pk).update(**_due(timezone.now() + dt.timedelta(days=5)))
     assert references(client_for(agent).get(INBOX, {"view": "all"})) == [dated.reference, undated.reference]
 
 
@@ -100,7 +106,7 @@ def test_views_show_mine_unassigned_at_risk_overdue_and_callbacks(agent, team_le
     Concern.objects.filter(pk=at_risk.pk).update(sla_state=Concern.Sla.AT_RISK)
     overdue = make_concern(subject="Zu spät")
     services.concern_assign(concern=overdue, actor=agent, assignee=team_lead)
-    Concern.objects.filter(pk=overdue.pk).update(due_at=timezone.now() - dt.timedelta(hours=1))
+    Concern.objects.filter(pk=overdue.pk).update(**_due(timezone.now() - dt.timedelta(hours=1)))
     callback = make_concern(kind=Concern.Kind.CALLBACK, contact_phone="030 7654321", subject="Rückruf")
     services.concern_assign(concern=callback, actor=agent, assignee=team_lead)
     client = client_for(agent)
@@ -233,7 +239,7 @@ def test_agent_moves_through_the_inbox_with_j_k_and_opens_with_enter(page, agent
     made = []
     for hours in (1, 2, 3):
         concern = make_concern(subject=f"Fällig in {hours} Stunden")
-        Concern.objects.filter(pk=concern.pk).update(due_at=now + dt.timedelta(hours=hours))
+        Concern.objects.filter(pk=concern.pk).update(**_due(now + dt.timedelta(hours=hours)))
         made.append(concern)
     login(page, agent.username)
     page.goto(INBOX + "?view=all")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kundennah.core.maintenance import database_statistics_refresh
 from kundennah.service.seeding import seed_concerns
 
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             concerns=total, open_concerns=options["open"], seed=options["seed"],
             batch_size=max(1, options["batch_size"]), agents_per_team=options["agents_per_team"], progress=progress,
         )
+        database_statistics_refresh()
         self.stdout.write(self.style.SUCCESS(
             f"{report.concerns:,} concerns ({report.open:,} open) added in {report.seconds:.1f} s; "
             f"{report.agents_created} agents created."
