@@ -271,6 +271,9 @@ class Concern(models.Model):
                          condition=Q(inbox_due_at__isnull=False)),
             models.Index(fields=["assignee", "inbox_due_at", "id"], name="concern_inbox_assignee_idx",
                          condition=Q(inbox_due_at__isnull=False)),
+            # Open callbacks, pinned above every view: a few among many, so an index of their own.
+            models.Index(fields=["inbox_due_at", "id"], name="concern_inbox_callback_idx",
+                         condition=Q(inbox_due_at__isnull=False, kind="callback")),
             models.Index(fields=["customer", "-received_at"], name="concern_customer_idx"),
         ]
 
