@@ -101,7 +101,8 @@ def demo_users_ensure(*, passwords: dict[str, str], reset: bool) -> list[DemoLog
             user = User.objects.create_user(
                 username=username, email=f"{username}@kundennah.example", password=passwords[username],
                 role=role, first_name=first_name, last_name=last_name, language="de",
-                is_staff=role == User.Role.ADMIN, is_superuser=role == User.Role.ADMIN,
+                # Team leads set up calendars, routing and templates in the admin.
+                is_staff=role in (User.Role.ADMIN, User.Role.TEAM_LEAD), is_superuser=role == User.Role.ADMIN,
             )
         elif reset:
             user.set_password(passwords[username])
