@@ -19,19 +19,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from inprocess import percentiles, setup, timed  # noqa: E402
 
 # Common names the search must answer fast although they match thousands of customers.
 COMMON = ["Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann"]
@@ -54,39 +52,6 @@ class Result:
     selector_p95: float | None = None
     status: str = "ok"
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def percentiles(samples: list[float]) -> tuple[float, float, float, float]:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return cuts[49], cuts[94], cuts[98], max(samples)
-
-
-def timed(call: Callable[[], Any], repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
-
-
-def setup(args: argparse.Namespace) -> None:
-    if args.sqlite:
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.sqlite).resolve()}"
-        data_dir = args.data_dir or str(Path(args.sqlite).resolve().parent)
-    else:
-        data_dir = args.data_dir or tempfile.mkdtemp(prefix="kundennah-bench-")
-    os.environ.setdefault("KUNDENNAH_DATA_DIR", data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kundennah.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
-        call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def main() -> None:
