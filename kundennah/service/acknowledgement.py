@@ -16,12 +16,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 
 from kundennah.core.events import event_record
 from kundennah.core.models import Event
 from kundennah.customers.models import ContactPoint
-from kundennah.service.calendar import due_format
+from kundennah.service.calendar import language_supported, promise_text
 from kundennah.service.models import Concern
 from kundennah.service.promise import acknowledgement_text, calendar_of
 from kundennah.timeline.models import Interaction
@@ -35,20 +34,12 @@ CUSTOMER_CHANNELS = frozenset({
 SENT_EVENT = "concern.acknowledged"
 
 
-def _language(concern: Concern) -> str:
-    return "en" if concern.language[:2] == "en" else "de"
-
-
 def callback_text(concern: Concern) -> str:
     """"Wir rufen Sie spätestens am Montag, 30. November, 09:00 Uhr an." in the customer's language."""
     due = concern.first_response_due_at
     if due is None:
         return ""
-    language = _language(concern)
-    with translation.override(language):
-        # Translators: %(due)s is a weekday, date and time such as "Montag, 30. November, 09:00 Uhr".
-        sentence = gettext("We will call you by %(due)s at the latest.")
-    return sentence % {"due": due_format(due, calendar_of(concern.team), language)}
+    return promise_text(due, calendar_of(concern.team), concern.language, callback=True)
 
 
 def promise_sentence(concern: Concern) -> str:
@@ -82,7 +73,7 @@ def acknowledgement_message(concern: Concern, *, base_url: str) -> EmailMultiAlt
     if not recipient:
         return None
     base = base_url.rstrip("/")
-    with translation.override(_language(concern)):
+    with translation.override(language_supported(concern.language)):
         context: dict[str, Any] = {
             "concern": concern,
             "promise": promise_sentence(concern),

@@ -243,23 +243,31 @@ def due_format(due_at: datetime, calendar: BusinessCalendar, language: str) -> s
     ``Montag, 28. Dezember, 18:00 Uhr`` in German, ``Monday, 28 December, 6:00 pm`` in English.
     The year is left out: a promise is at most a few days ahead.
     """
-    lang = _language_supported(language)
+    lang = language_supported(language)
     return format_datetime(_utc(due_at), _DUE_PATTERNS[lang], tzinfo=calendar.zone, locale=_BABEL_LOCALES[lang])
 
 
-def promise_text(due_at: datetime, calendar: BusinessCalendar, language: str) -> str:
-    """The sentence that tells the customer by when they hear from us, in their language."""
-    lang = _language_supported(language)
+def promise_text(due_at: datetime, calendar: BusinessCalendar, language: str, *, callback: bool = False) -> str:
+    """The sentence that tells the customer by when they hear from us (or, for a callback
+    request, by when we call), in their language."""
+    lang = language_supported(language)
     with override(lang):
-        # Translators: %(due)s is a weekday, date and time such as "Montag, 28. Dezember, 18:00 Uhr".
-        # German: "Sie erhalten spätestens am %(due)s eine Antwort."
-        sentence = gettext("You will receive an answer by %(due)s at the latest.")
+        if callback:
+            # Translators: %(due)s is a weekday, date and time such as "Montag, 30. November, 09:00 Uhr".
+            sentence = gettext("We will call you by %(due)s at the latest.")
+        else:
+            # Translators: %(due)s is a weekday, date and time such as "Montag, 28. Dezember, 18:00 Uhr".
+            # German: "Sie erhalten spätestens am %(due)s eine Antwort."
+            sentence = gettext("You will receive an answer by %(due)s at the latest.")
     return sentence % {"due": due_format(due_at, calendar, lang)}
 
 
-def _language_supported(language: str) -> str:
-    # Anything but English gets German, the platform's first language, for the sentence and the
-    # date alike, so that a customer never reads an English sentence with a German date.
+def language_supported(language: str) -> str:
+    """"en" for English, else "de".
+
+    Anything but English gets German, the platform's first language, for the sentence and the
+    date alike, so that a customer never reads an English sentence with a German date.
+    """
     return "en" if language.replace("_", "-").split("-")[0].lower() == "en" else "de"
 
 
