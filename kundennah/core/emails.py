@@ -29,3 +29,8 @@ def email_match_key(address: str) -> str:
     local, _sep, domain = address.strip().lower().rpartition("@")
     local = local.split("+", 1)[0]
     return f"{local}@{domain}"
+
+
+def header_text(value: str) -> str:
+    """Text on one line, safe for a mail header: what customers type must never add a header."""
+    return " ".join(value.replace("\r", " ").replace("\n", " ").split())

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from kundennah.core.emails import header_text
 from kundennah.core.events import event_record
 from kundennah.core.models import Event
 from kundennah.customers.models import ContactPoint
@@ -62,11 +63,6 @@ def acknowledgement_recipient(concern: Concern) -> str:
     return point or ""
 
 
-def _header_safe(value: str) -> str:
-    # A subject comes from the customer: no line breaks may reach a mail header.
-    return " ".join(value.replace("\r", " ").replace("\n", " ").split())
-
-
 def acknowledgement_message(concern: Concern, *, base_url: str) -> EmailMultiAlternatives | None:
     """The mail for ``concern`` in its language, or None when there is nobody to write to."""
     recipient = acknowledgement_recipient(concern)
@@ -82,9 +78,9 @@ def acknowledgement_message(concern: Concern, *, base_url: str) -> EmailMultiAlt
             "company_name": settings.COMPANY_NAME,
             "service_phone": settings.SERVICE_PHONE,
             "service_hours": settings.SERVICE_HOURS,
-            "subject_text": _header_safe(concern.subject),
+            "subject_text": header_text(concern.subject),
         }
-        subject = _header_safe(render_to_string("service/mail/acknowledgement_subject.txt", context))
+        subject = header_text(render_to_string("service/mail/acknowledgement_subject.txt", context))
         text = render_to_string("service/mail/acknowledgement.txt", context)
         html = render_to_string("service/mail/acknowledgement.html", context)
     message = EmailMultiAlternatives(

@@ -25,16 +25,18 @@ from typing import Any
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from kundennah.accounts.models import User
+from kundennah.core.emails import header_text
 from kundennah.core.errors import ConflictError, DomainValidationError
 from kundennah.core.events import event_record
 from kundennah.service.calendar import BusinessCalendar, due_format
 from kundennah.service.models import AgentPresence, Concern
-from kundennah.service.promise import AT_RISK_SHARE, calendars_of, share_used
+from kundennah.service.promise import AT_RISK_SHARE, PAUSED_SORTS_AT, calendars_of, share_used
 from kundennah.service.routing import assignee_for
 from kundennah.service.services import concern_assign
 
@@ -91,18 +93,24 @@ def sla_sweep(*, now: dt.datetime | None = None, batch_size: int = BATCH_SIZE, n
     report = SweepReport()
     unassignable = away_reassign(report=report)
     calendars: dict[int | None, BusinessCalendar] = {}
-    last_id = 0
+    # Open concerns with a running clock are exactly those with an inbox sort key short of the
+    # paused mark: walking the inbox's partial index visits the open ones only, not every
+    # concern ever received.
+    watched = Concern.objects.filter(inbox_due_at__lt=PAUSED_SORTS_AT, sla_state__in=_WATCHED)
+    after: tuple[dt.datetime, int] | None = None
     while True:
+        page = watched if after is None else watched.filter(
+            Q(inbox_due_at__gt=after[0]) | Q(inbox_due_at=after[0], id__gt=after[1]))
         batch = list(
-            Concern.objects.filter(
-                status__in=Concern.OPEN_STATES, due_at__isnull=False, sla_state__in=_WATCHED, id__gt=last_id
-            )
-            .only("id", "reference", "subject", "team_id", "received_at", "due_at", "sla_state", "assignee_id")
-            .order_by("id")[:batch_size]
+            page.only("id", "reference", "subject", "team_id", "received_at", "due_at", "inbox_due_at", "sla_state",
+                      "assignee_id")
+            .order_by("inbox_due_at", "id")[:batch_size]
         )
         if not batch:
             break
-        last_id = batch[-1].pk
+        last = batch[-1]
+        assert last.inbox_due_at is not None
+        after = (last.inbox_due_at, last.pk)
         missing = {c.team_id for c in batch} - calendars.keys()
         if missing:
             calendars.update(calendars_of(missing))
@@ -223,19 +231,15 @@ def _lead_message(lead: User, changes: list[Change], calendars: dict[int | None,
             for change in by_state[state]:
                 due = due_format(change.due_at, calendars.get(change.team_id) or calendars[None], language)
                 url = base + reverse("service:concern", args=[change.concern_id])
-                lines.append(f"- {label}: {change.reference} · {_one_line(change.subject)}")
+                lines.append(f"- {label}: {change.reference} · {header_text(change.subject)}")
                 lines.append("  " + gettext("due %(due)s") % {"due": due} + f" · {url}")
                 if change.nobody_available:
                     lines.append("  " + gettext("The agent is away and nobody of the team is available to take it."))
         lines += ["", gettext("This mail is sent once per change; the inbox shows the current state.")]
     return mail.EmailMessage(
-        subject=_one_line(subject)[:250], body="\n".join(lines) + "\n", from_email=settings.DEFAULT_FROM_EMAIL,
+        subject=header_text(subject)[:250], body="\n".join(lines) + "\n", from_email=settings.DEFAULT_FROM_EMAIL,
         to=[lead.email], headers={"Auto-Submitted": "auto-generated"},
     )
-
-
-def _one_line(value: str) -> str:
-    return " ".join(value.replace("\r", " ").replace("\n", " ").split())
 
 
 # --- Presence -------------------------------------------------------------------------------
