@@ -12,6 +12,16 @@ from django.test import Client
 from kundennah.accounts.models import Team, User
 
 
+@pytest.fixture(autouse=True)
+def _fresh_service_configuration():
+    """Each test sees the configuration its own data makes, not a snapshot from the one before."""
+    from kundennah.service import configuration
+
+    configuration.clear()
+    yield
+    configuration.clear()
+
+
 def _user(username: str, role: str, team: Team | None = None) -> User:
     user = User.objects.create_user(
         username=username, email=f"{username}@kundennah.example", password="test-password-123",

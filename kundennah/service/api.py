@@ -9,6 +9,7 @@ errors (422), not 404s: the URL was right, the body was not.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
@@ -113,7 +114,7 @@ def _category_in_body(category_id: int | None, errors: ErrorCollector) -> Catego
     return category
 
 
-def _intake(request: HttpRequest, payload: ConcernCreateIn) -> int:
+def _intake(request: HttpRequest, payload: ConcernCreateIn) -> Concern:
     errors = ErrorCollector()
     customer = _customer_in_body(request, payload.customer_id, errors)
     site = _site_in_body(request, customer, payload.site_id, errors)
@@ -129,13 +130,46 @@ def _intake(request: HttpRequest, payload: ConcernCreateIn) -> int:
     # A concern passed on from a customer-facing system (chat, web form, portal) is acknowledged
     # to the customer like one from our own form; phone and letter are logged by agents.
     acknowledgement_schedule(concern, base_url=request.build_absolute_uri("/"))
-    return concern.pk
+    return concern
 
 
-def _created(request: HttpRequest, response: HttpResponse, result: int | ErrorOut) -> Status[Any]:
+def _create_once(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    key: str | None,
+    payload: Any,
+    namespace: str,
+    create: Callable[[], Concern],
+) -> Status[Any]:
+    """Create through ``create`` unless ``key`` was used before; answer 201 with the concern.
+
+    A concern created now is answered as it was saved (not read again: the caller sees what
+    they created, even when routing sent it to a team they are not in); a repeated request is
+    answered from the database.
+    """
+    created: dict[int, Concern] = {}
+
+    def create_and_keep() -> int:
+        concern = create()
+        created[concern.pk] = concern
+        return concern.pk
+
+    result = idempotent_create(
+        user=request.user,
+        key=key,
+        body=payload.model_dump(mode="json"),
+        id_field="concern_id",
+        namespace=namespace,
+        create=create_and_keep,
+    )
     if isinstance(result, ErrorOut):
         return Status(422, result)
-    body = _answer(request, response, result)
+    if result in created:
+        body = ConcernOut.of(created[result], _url(request, result))
+        response["ETag"] = etag(body.version)
+    else:
+        body = _answer(request, response, result)
     response["Location"] = body.url
     return Status(201, body)
 
@@ -149,11 +183,8 @@ def concern_create(
 ) -> Status[Any]:
     """Routed, assigned and promised as from any channel. ``first_response_due_at`` is the promise."""
     require_perm(request.user, "service.log_contact")
-    result = idempotent_create(
-        user=request.user, key=idempotency_key, body=payload.model_dump(mode="json"), id_field="concern_id",
-        namespace="concerns", create=lambda: _intake(request, payload),
-    )
-    return _created(request, response, result)
+    return _create_once(request, response, key=idempotency_key, payload=payload, namespace="concerns",
+                        create=lambda: _intake(request, payload))
 
 
 @router.get("", response={200: ConcernListOut, **READ}, summary="Concerns the caller may see")
@@ -244,7 +275,7 @@ def concern_assignment(
 # --- Callbacks ------------------------------------------------------------------------------
 
 
-def _callback(request: HttpRequest, payload: CallbackIn) -> int:
+def _callback(request: HttpRequest, payload: CallbackIn) -> Concern:
     errors = ErrorCollector()
     customer = _customer_in_body(request, payload.customer_id, errors)
     errors.raise_if_any()
@@ -253,7 +284,7 @@ def _callback(request: HttpRequest, payload: CallbackIn) -> int:
         contact_name=payload.name, contact_phone=payload.phone,
         callback_from=payload.window_from, callback_until=payload.window_until,
     ), actor=request.user)
-    return concern.pk
+    return concern
 
 
 @callbacks_router.post("", response={201: ConcernOut, **WRITE}, summary="Ask for a callback")
@@ -262,11 +293,8 @@ def callback_create(
 ) -> Status[Any]:
     """A concern of kind ``callback``: somebody will call ``phone``, within the window if one is given."""
     require_perm(request.user, "service.log_contact")
-    result = idempotent_create(
-        user=request.user, key=idempotency_key, body=payload.model_dump(mode="json"), id_field="concern_id",
-        namespace="callbacks", create=lambda: _callback(request, payload),
-    )
-    return _created(request, response, result)
+    return _create_once(request, response, key=idempotency_key, payload=payload, namespace="callbacks",
+                        create=lambda: _callback(request, payload))
 
 
 # --- Webhook subscriptions ------------------------------------------------------------------

@@ -6,3 +6,8 @@ class ServiceConfig(AppConfig):
     name = "kundennah.service"
     label = "service"
     verbose_name = _("Service desk")
+
+    def ready(self) -> None:
+        from kundennah.service import configuration
+
+        configuration.connect_signals()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 
+from kundennah.service import configuration
 from kundennah.service.calendar import (
     BusinessCalendar,
     Pause,
@@ -22,7 +23,7 @@ from kundennah.service.calendar import (
     first_response_due,
     promise_text,
 )
-from kundennah.service.models import Concern, ResolutionTarget, TeamCalendar
+from kundennah.service.models import Concern, TeamCalendar
 
 # Business hours to resolve when no target is configured for a priority.
 DEFAULT_RESOLUTION_HOURS = {"urgent": 8, "high": 20, "normal": 50, "low": 100}
@@ -33,23 +34,16 @@ AT_RISK_SHARE = 0.75
 
 def calendar_of(team: Any) -> BusinessCalendar:
     """The business calendar of ``team`` (or the default one: Mon–Fri 8–18, Europe/Berlin)."""
-    config = None
-    if team is not None and getattr(team, "pk", None):
-        config = TeamCalendar.objects.filter(team_id=team.pk).prefetch_related("closing_days").first()
-    return _calendar_from(config)
+    return configuration.calendar_for(getattr(team, "pk", None))
 
 
 def calendars_of(team_ids: Any) -> dict[int | None, BusinessCalendar]:
-    """The calendars of many teams in two queries (sweeps, measures); key None is the default one."""
-    team_ids = list(team_ids)
-    configs = TeamCalendar.objects.filter(team_id__in=[t for t in team_ids if t]).prefetch_related("closing_days")
-    calendars: dict[int | None, BusinessCalendar] = {config.team_id: _calendar_from(config) for config in configs}
-    default = _calendar_from(None)
-    calendars[None] = default
-    return {**{t: default for t in team_ids}, **calendars}
+    """The calendars of many teams (sweeps, measures); key None is the default one."""
+    return {None: configuration.calendar_for(None), **{t: configuration.calendar_for(t) for t in team_ids}}
 
 
-def _calendar_from(config: TeamCalendar | None) -> BusinessCalendar:
+def calendar_from(config: TeamCalendar | None) -> BusinessCalendar:
+    """A team's calendar settings as calendar arithmetic works with them."""
     if config is None:
         return BusinessCalendar.default(state=getattr(settings, "KUNDENNAH_DEFAULT_STATE", None) or None)
     hours = {
@@ -63,10 +57,7 @@ def _calendar_from(config: TeamCalendar | None) -> BusinessCalendar:
 
 
 def resolution_hours(*, priority: str, category_id: int | None) -> int:
-    targets = {
-        (row.priority, row.category_id): row.business_hours
-        for row in ResolutionTarget.objects.filter(priority=priority)
-    }
+    targets = configuration.current().resolution_hours
     if category_id is not None and (priority, category_id) in targets:
         return targets[(priority, category_id)]
     return targets.get((priority, None), DEFAULT_RESOLUTION_HOURS.get(priority, 50))

@@ -11,30 +11,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, F, Max, Q
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from kundennah.accounts.models import Team, User
-from kundennah.service.models import AgentPresence, Concern, RoutingRule
+from kundennah.service import configuration
+from kundennah.service.models import AgentPresence, Concern
+
+# Open concerns counted per agent when choosing whom to assign; beyond this they count as full.
+LOAD_COUNTED_UP_TO = 200
 
 
 def team_for(concern: Concern) -> Team | None:
-    for rule in RoutingRule.objects.filter(active=True).select_related("team"):
-        if rule.channel and rule.channel != concern.channel:
-            continue
-        if rule.category_id is not None and rule.category_id != concern.category_id:
-            continue
-        if rule.customer_id is not None and rule.customer_id != concern.customer_id:
-            continue
-        if rule.site_id is not None and rule.site_id != concern.site_id:
-            continue
-        return rule.team
-    teams = Team.objects.order_by("name")
-    if settings.KUNDENNAH_DEFAULT_TEAM:
-        named = teams.filter(name=settings.KUNDENNAH_DEFAULT_TEAM).first()
-        if named is not None:
-            return named
-    return teams.first()
+    snapshot = configuration.current()
+    for rule in snapshot.rules:
+        if rule.matches(
+            channel=concern.channel,
+            category_id=concern.category_id,
+            customer_id=concern.customer_id,
+            site_id=concern.site_id,
+        ):
+            return snapshot.teams.get(rule.team_id)
+    return snapshot.teams.get(snapshot.default_team_id) if snapshot.default_team_id is not None else None
 
 
 def available_agents(team: Team) -> Any:
@@ -47,16 +46,31 @@ def available_agents(team: Team) -> Any:
     )
 
 
-def assignee_for(team: Team | None, *, exclude: User | None = None) -> User | None:
-    """The available agent of ``team`` with the least open work (round-robin among equals)."""
+def assignee_for(team: Team | None, *, exclude: User | None = None, turn: int = 0) -> User | None:
+    """The available agent of ``team`` with the least open work; among equals, ``turn`` decides.
+
+    Open work is counted on the inbox index (``inbox_due_at`` is set exactly while a concern
+    is open) and only up to ``LOAD_COUNTED_UP_TO`` per agent, so choosing costs the same with
+    a hundred open concerns as with a hundred thousand; agents above that count as equally
+    full. Callers pass a number that rises with every concern (its reference number) as
+    ``turn``: agents with equal load then take turns, which is round-robin without keeping
+    any state that concurrent intakes would have to queue for.
+    """
     if team is None:
         return None
     candidates = available_agents(team)
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
-    open_states = list(Concern.OPEN_STATES)
-    ranked = candidates.annotate(
-        open_count=Count("assigned_concerns", filter=Q(assigned_concerns__status__in=open_states)),
-        last_assigned=Max("assigned_concerns__created_at"),
-    ).order_by("open_count", F("last_assigned").asc(nulls_first=True), "id")
-    return ranked.first()
+    table = connection.ops.quote_name(Concern._meta.db_table)
+    user_id = f"{connection.ops.quote_name(User._meta.db_table)}.{connection.ops.quote_name('id')}"
+    load = RawSQL(  # noqa: S611 - only quoted names of our own tables; the cap is a parameter
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table}.assignee_id = {user_id} "  # noqa: S608
+        f"AND {table}.inbox_due_at IS NOT NULL LIMIT %s) AS counted",
+        [LOAD_COUNTED_UP_TO],
+    )
+    agents = list(candidates.annotate(open_count=load).order_by("id"))
+    if not agents:
+        return None
+    least = min(agent.open_count for agent in agents)
+    equals = [agent for agent in agents if agent.open_count == least]
+    return equals[turn % len(equals)]

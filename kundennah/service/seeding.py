@@ -16,14 +16,14 @@ import datetime as dt
 import random
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from kundennah.accounts.models import Team, User
-from kundennah.core.sequences import sequence_reserve
+from kundennah.core.sequences import counter_take
 from kundennah.customers.models import Customer
 from kundennah.service.models import Category, Concern, Priority
 from kundennah.service.promise import inbox_due
@@ -106,18 +106,17 @@ def seed_concerns(
         for is_open in plan
     ]
     order = sorted(range(concerns), key=received.__getitem__)
-    numbers: dict[int, int] = {}
+    numbers: dict[int, Iterator[int]] = {}
     for year in sorted({timezone.localtime(received[i]).year for i in order}):
         count = sum(1 for i in order if timezone.localtime(received[i]).year == year)
-        numbers[year] = sequence_reserve(name=f"concern-{year}", count=count)
+        numbers[year] = iter(counter_take(name=f"concern-{year}", count=count))
 
     report = ConcernSeedReport(agents_created=created)
     batch: list[Concern] = []
     for index in order:
         at = received[index]
         year = timezone.localtime(at).year
-        reference = f"A-{year}-{numbers[year]:06d}"
-        numbers[year] += 1
+        reference = f"A-{year}-{next(numbers[year]):06d}"
         team = rng.choice(teams)
         agents = members[team.pk]
         kind = Concern.Kind.CALLBACK if rng.random() < 0.05 else Concern.Kind.CONCERN

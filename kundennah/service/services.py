@@ -20,7 +20,7 @@ from kundennah.core.emails import email_match_key, email_normalise
 from kundennah.core.errors import ConflictError, DomainValidationError, ErrorCollector, InvalidTransitionError
 from kundennah.core.events import event_record
 from kundennah.core.phones import phone_normalise, phone_try_normalise
-from kundennah.core.sequences import sequence_next
+from kundennah.core.sequences import counter_next
 from kundennah.customers.models import ContactPoint, Customer, SearchKey, Site
 from kundennah.service.attachments import IncomingFile, attachments_check, attachments_store
 from kundennah.service.models import Category, Concern, ConcernPause, Message, Priority
@@ -164,8 +164,13 @@ def _subject_from(body: str) -> str:
     return first if len(first) <= 80 else first[:77].rstrip() + "…"
 
 
-def concern_reference_next(year: int) -> str:
-    return f"A-{year}-{sequence_next(name=f'concern-{year}'):06d}"
+def concern_number_next(year: int) -> tuple[int, str]:
+    """The next number of the year and the reference made of it ("A-2026-000123").
+
+    Unique and rising per year; an intake that is rolled back skips its number (ADR 0009).
+    """
+    number = counter_next(name=f"concern-{year}")
+    return number, f"A-{year}-{number:06d}"
 
 
 def concern_intake(*, data: ConcernIntake, actor: Any = None) -> Concern:
@@ -192,9 +197,9 @@ def concern_intake(*, data: ConcernIntake, actor: Any = None) -> Concern:
             callback_from=data.callback_from, callback_until=data.callback_until,
             access_token=secrets.token_urlsafe(32),
         )
-        concern.reference = concern_reference_next(timezone.localtime(received).year)
+        number, concern.reference = concern_number_next(timezone.localtime(received).year)
         concern.team = team_for(concern)
-        concern.assignee = assignee_for(concern.team)
+        concern.assignee = assignee_for(concern.team, turn=number)
         promise_apply(concern)
         concern.save()
         message = Message.objects.create(

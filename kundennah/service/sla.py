@@ -169,7 +169,7 @@ def away_reassign(*, report: SweepReport | None = None, assignee_ids: list[int] 
     # Few rows in practice (one person's open work); the choice of colleague must be made row by
     # row because every assignment changes who has the least open work.
     for concern in concerns.order_by("due_at", "id"):
-        colleague = assignee_for(concern.team, exclude=concern.assignee)
+        colleague = assignee_for(concern.team, exclude=concern.assignee, turn=concern.pk)
         if colleague is None:
             unassignable.add(concern.pk)
             report.unassignable += 1

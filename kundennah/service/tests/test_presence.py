@@ -8,6 +8,7 @@ from django.urls import reverse
 from conftest import client_for
 from kundennah.core.models import Event
 from kundennah.service.models import AgentPresence
+from kundennah.service.services import concern_assign
 from kundennah.service.sla import presence_of
 from kundennah.service.tests import factories
 
@@ -57,8 +58,7 @@ def test_switch_loads_into_the_navbar(agent):
 
 
 def test_going_away_hands_open_concerns_to_a_colleague(agent, team_lead, django_capture_on_commit_callbacks):
-    concern = factories.concern()
-    assert concern.assignee == agent
+    concern = concern_assign(concern=factories.concern(), actor=team_lead, assignee=agent)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(agent).post(URL, {"status": "away"}, headers={"HX-Request": "true"})
     concern.refresh_from_db()

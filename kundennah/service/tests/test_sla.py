@@ -11,7 +11,7 @@ from kundennah.accounts.models import User
 from kundennah.core.models import Event
 from kundennah.service.models import AgentPresence, Concern, Message
 from kundennah.service.promise import AT_RISK_SHARE, share_used
-from kundennah.service.services import message_add
+from kundennah.service.services import concern_assign, message_add
 from kundennah.service.sla import presence_set, sla_sweep
 from kundennah.service.tests import factories
 
@@ -123,16 +123,13 @@ def test_concerns_of_an_away_agent_go_to_an_available_colleague(agent, team, tea
     colleague = User.objects.create_user(username="carla_colleague", role=User.Role.AGENT, email="c@example.org")
     colleague.teams.add(team)
     AgentPresence.objects.create(user=team_lead, status=AgentPresence.Status.OFF)
-    concern = factories.concern()
-    assert concern.assignee is not None
-    AgentPresence.objects.update_or_create(user=concern.assignee, defaults={"status": AgentPresence.Status.AWAY})
-    away = concern.assignee
+    concern = concern_assign(concern=factories.concern(), actor=team_lead, assignee=agent)
+    AgentPresence.objects.create(user=agent, status=AgentPresence.Status.AWAY)
 
     report = sla_sweep(now=concern.received_at)
     concern.refresh_from_db()
     assert report.reassigned == 1
     assert concern.assignee == colleague
-    assert away != colleague
 
 
 def test_no_reassignment_when_nobody_is_available_and_the_event_says_so(agent, team_lead):
@@ -151,8 +148,7 @@ def test_no_reassignment_when_nobody_is_available_and_the_event_says_so(agent, t
 
 
 def test_going_away_hands_over_open_work_at_once(agent, team, team_lead, django_capture_on_commit_callbacks):
-    concern = factories.concern()
-    assert concern.assignee == agent
+    concern = concern_assign(concern=factories.concern(), actor=team_lead, assignee=agent)
     with django_capture_on_commit_callbacks(execute=True):
         presence_set(user=agent, status=AgentPresence.Status.AWAY)
     concern.refresh_from_db()
