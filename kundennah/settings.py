@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kundennah.timeline",
     "kundennah.service",
     "kundennah.channels",
+    "kundennah.channels.email",
 ]
 
 MIDDLEWARE = [

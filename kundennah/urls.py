@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/", include("kundennah.accounts.urls")),
     path("customers/", include("kundennah.customers.urls")),
     path("service/", include("kundennah.service.urls")),
+    path("service/mail/", include("kundennah.channels.email.urls")),
     path("", include("kundennah.channels.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

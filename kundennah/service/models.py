@@ -251,6 +251,9 @@ class Concern(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_concerns",
         verbose_name=_("merged into"),
     )
+    # Concerns that may belong together (a mail naming another concern's reference from a
+    # sender we could not tie to it): for an agent to look at, never merged automatically.
+    related = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("possibly related"))
     # Shown to the customer on the acknowledgement page; a secret, not a permission.
     access_token = models.CharField(max_length=64, unique=True)
     version = models.PositiveIntegerField(default=1)

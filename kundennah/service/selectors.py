@@ -80,7 +80,9 @@ def messages_for_customer(concern: Concern) -> QuerySet[Message]:
 
 
 def messages_for_agent(concern: Concern) -> QuerySet[Message]:
-    return concern.messages.select_related("author").prefetch_related("attachments").order_by("created_at", "id")
+    # The mail each message came or went as (the email channel): its HTML and its delivery.
+    return concern.messages.select_related("author").prefetch_related(
+        "attachments", "inbound_mails", "outbound_mails").order_by("created_at", "id")
 
 
 def customer_concerns(*, user: Any, customer_id: int, open_only: bool = False, limit: int = 20) -> list[Concern]:

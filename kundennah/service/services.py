@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,11 @@ class ConcernIntake:
     attachments: list[IncomingFile] = field(default_factory=list)
     # The channel's own id of this submission: a retry with it returns the first concern.
     external_key: str | None = None
+    # The team the channel itself routes to (a mailbox's team); routing rules decide otherwise.
+    team: Any = None
+    # False when the channel identified the sender itself by stricter rules (mail: verified
+    # addresses only) and an unmatched sender must stay an unidentified contact.
+    identify: bool = True
 
 
 def _storable(value: str) -> str:
@@ -184,7 +190,7 @@ def concern_intake(*, data: ConcernIntake, actor: Any = None) -> Concern:
         existing = Message.objects.filter(external_key=data.external_key).select_related("concern").first()
         if existing is not None:
             return existing.concern
-    customer = data.customer or customer_identify(email=email, phone=phone)
+    customer = data.customer or (customer_identify(email=email, phone=phone) if data.identify else None)
     now = timezone.now()
     with transaction.atomic():
         received = data.received_at or now
@@ -198,7 +204,7 @@ def concern_intake(*, data: ConcernIntake, actor: Any = None) -> Concern:
             access_token=secrets.token_urlsafe(32),
         )
         number, concern.reference = concern_number_next(timezone.localtime(received).year)
-        concern.team = team_for(concern)
+        concern.team = data.team or team_for(concern)
         concern.assignee = assignee_for(concern.team, turn=number)
         promise_apply(concern)
         concern.save()
@@ -272,6 +278,17 @@ def _save(concern: Concern, fields: list[str], *, actor: Any) -> None:
     promise_apply(concern)
     concern.save(update_fields=[*fields, "first_response_due_at", "resolution_due_at", "due_at", "inbox_due_at",
                                 "promised_at", "sla_state", "updated_at"])
+
+
+# Channels that carry an agent's reply to the customer (the email channel) register here. Each
+# is called inside the reply's transaction: the delivery is queued with the reply or not at all.
+ReplyDelivery = Callable[[Concern, Message], Any]
+_reply_deliveries: list[ReplyDelivery] = []
+
+
+def reply_delivery_register(delivery: ReplyDelivery) -> None:
+    if delivery not in _reply_deliveries:
+        _reply_deliveries.append(delivery)
 
 
 def message_add(
@@ -348,6 +365,9 @@ def message_add(
         name = names[kind]
         event_record(name=name, aggregate_type="concern", aggregate_id=concern.pk, actor=actor,
                      payload=_payload(concern, message_id=message.pk))
+        if kind == Message.Kind.OUTBOUND:
+            for deliver in _reply_deliveries:
+                deliver(concern, message)
         if concern.status == S.RESOLVED and "resolved_at" in fields:
             event_record(name="concern.resolved", aggregate_type="concern", aggregate_id=concern.pk,
                          actor=actor, payload=_payload(concern))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kundennah.core.errors import DomainValidationError
@@ -138,3 +139,36 @@ def contact_point_mark_failing(*, contact_point: ContactPoint, reason: str) -> N
             customer=contact_point.customer, actor=None, event="customer.contact_point_failing",
             payload={"contact_point_id": contact_point.pk, "reason": reason[:300]}, reindex=False,
         )
+
+
+def contact_points_mark_failing(*, addresses: list[str], reason: str = "") -> list[ContactPoint]:
+    """Mark the email contact points with these addresses as failing (mail to them bounced).
+
+    Compared case-insensitively; each change is audited and on the customer's record as
+    ``customer.contact_point_failing``. Points already failing are left as they are.
+    """
+    wanted = {address.strip().lower() for address in addresses if address and "@" in address}
+    if not wanted:
+        return []
+    changed = []
+    with transaction.atomic():
+        # A bounce names a handful of addresses; iexact also finds "Erika@…" stored as typed.
+        same_address = Q()
+        for address in sorted(wanted)[:20]:
+            same_address |= Q(value__iexact=address)
+        points = ContactPoint.objects.filter(
+            same_address, kind=ContactPoint.Kind.EMAIL, status=ContactPoint.Status.ACTIVE,
+        ).select_related("customer")
+        for point in points:
+            if point.value.lower() not in wanted:
+                continue
+            point.status = ContactPoint.Status.FAILING
+            point.version += 1
+            audited_save(point, actor=None, update_fields=["status", "version"])
+            customer_changed(
+                customer=point.customer, actor=None, event="customer.contact_point_failing",
+                payload={"contact_point_id": point.pk, "reason": reason[:200]}, reindex=False,
+            )
+            changed.append(point)
+    return changed
+
