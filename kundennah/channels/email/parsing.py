@@ -108,13 +108,18 @@ def _codec(charset: str | None) -> str | None:
     return info.name
 
 
+def _latin_1_for_unassigned(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start:error.end].decode("latin-1"), error.end
+
+
+# Five byte values are unassigned in Windows-1252; ISO-8859-1 gives them a (control) meaning.
+codecs.register_error("kundennah-latin-1", _latin_1_for_unassigned)
+
+
 def _cp1252(data: bytes) -> str:
-    # Five byte values are unassigned in Windows-1252; ISO-8859-1 gives them a (control) meaning.
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return "".join(data[i:i + 1].decode("cp1252", errors="strict") if data[i] not in b"\x81\x8d\x8f\x90\x9d"
-                       else chr(data[i]) for i in range(len(data)))
+    return data.decode("cp1252", errors="kundennah-latin-1")
 
 
 def _undeclared_decode(data: bytes) -> str:
@@ -852,14 +857,22 @@ def _attribution_at(lines: list[str], index: int) -> int:
     return 0
 
 
-def _only_quoted_after(lines: list[str], index: int) -> bool:
-    return all(not line.strip() or _QUOTED.match(line) for line in lines[index:])
+def _quoted_tails(lines: list[str]) -> list[bool]:
+    """For each line: whether it and all after it are quoted or blank (one pass, also for long mails)."""
+    tails = [True] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        tails[index] = tails[index + 1] and (not lines[index].strip() or bool(_QUOTED.match(lines[index])))
+    return tails
 
 
 def quoted_split(text: str) -> tuple[str, str]:
     """(what the sender wrote now, the quoted history) — the history "" if there is none."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
+    only_quoted_after = _quoted_tails(lines)
+    has_quote_after = [False] * (len(lines) + 1)
+    for index in range(len(lines) - 1, -1, -1):
+        has_quote_after[index] = has_quote_after[index + 1] or bool(_QUOTED.match(lines[index]))
     cut = None
     for index, line in enumerate(lines):
         if _ORIGINAL_MESSAGE.match(line) or _header_block_at(lines, index):
@@ -871,14 +884,11 @@ def quoted_split(text: str) -> tuple[str, str]:
                 cut = index
                 break
         span = _attribution_at(lines, index)
-        if span and _only_quoted_after(lines, index + span) and any(_QUOTED.match(other)
-                                                                    for other in lines[index + span:]):
+        if span and only_quoted_after[index + span] and has_quote_after[index + span]:
             cut = index
             break
-        if _QUOTED.match(line) and _only_quoted_after(lines, index):
+        if _QUOTED.match(line) and only_quoted_after[index]:
             cut = index
-            break
-        if span and not any(other.strip() for other in lines[index + span:]):
             break
     if cut is None:
         return text.strip(), ""
