@@ -30,9 +30,10 @@ def mail_html(request: HttpRequest, inbound_id: int) -> HttpResponse:
     html = BLOCKED_SRC.sub(r'src="\1"', inbound.html) if images else inbound.html
     notice = ""
     if inbound.has_remote_images and not images:
-        notice = (f'<p style="font:14px sans-serif;background:#fff3cd;padding:8px;margin:0 0 12px">'
-                  f'{escape(_("Remote images are blocked: loading them tells the sender that the mail was read."))} '
-                  f'<a href="?images=1" target="_self">{escape(_("Load images"))}</a></p>')
+        warning = escape(_("Remote images are blocked: loading them tells the sender that the mail was read."))
+        load = escape(_("Load images"))
+        notice = (f'<p style="font:14px sans-serif;background:#fff3cd;padding:8px;margin:0 0 12px">{warning} '
+                  f'<a href="?images=1" target="_self">{load}</a></p>')
     page = (f'<!doctype html><html><head><meta charset="utf-8"><title>{escape(inbound.subject)}</title></head>'
             f"<body>{notice}{html}</body></html>")
     response = HttpResponse(page, content_type="text/html; charset=utf-8")
