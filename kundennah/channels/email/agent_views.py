@@ -23,7 +23,7 @@ BLOCKED_SRC = re.compile(r'data-blocked-src="([^"]*)"')
 def mail_html(request: HttpRequest, inbound_id: int) -> HttpResponse:
     """The mail as its sender formatted it: sanitised, sandboxed, remote images only on request."""
     inbound = InboundMail.objects.filter(pk=inbound_id, concern__isnull=False).first()
-    if inbound is None:
+    if inbound is None or inbound.concern_id is None:
         raise Http404
     concern_get_for_user(user=request.user, concern_id=inbound.concern_id)  # 404 unless the agent may see it
     images = request.GET.get("images") == "1"

@@ -19,6 +19,7 @@ import hmac
 import re
 from base64 import b32encode
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -246,7 +247,8 @@ def mail_take_in(*, mailbox: Mailbox, raw: bytes, uid: int | None = None, uidval
     if existing is not None:
         return existing
     raw_name = _raw_store(raw, digest)
-    common = {"uid": uid, "uidvalidity": uidvalidity, "raw_name": raw_name, "digest": digest, "size": len(raw)}
+    common: dict[str, Any] = {
+        "uid": uid, "uidvalidity": uidvalidity, "raw_name": raw_name, "digest": digest, "size": len(raw)}
     try:
         parsed = mail_parse(raw, max_attachment_bytes=settings.ATTACHMENT_MAX_BYTES)
     except MalformedMail as exc:
@@ -267,19 +269,19 @@ def mail_take_in(*, mailbox: Mailbox, raw: bytes, uid: int | None = None, uidval
         raise
 
 
-def _record_once(mailbox: Mailbox, **fields: object) -> InboundMail:
+def _record_once(mailbox: Mailbox, **fields: Any) -> InboundMail:
     try:
         with transaction.atomic():
-            return _record(mailbox, **fields)  # type: ignore[arg-type]
+            return _record(mailbox, **fields)
     except IntegrityError:
-        found = _already(mailbox, fields.get("uid"), fields.get("uidvalidity"))  # type: ignore[arg-type]
+        found = _already(mailbox, fields.get("uid"), fields.get("uidvalidity"))
         if found is None:
             raise
         return found
 
 
-def _take_in_parsed(mailbox: Mailbox, parsed: ParsedMail, common: dict[str, object], *, base_url: str) -> InboundMail:
-    record = dict(common, parsed=parsed)
+def _take_in_parsed(mailbox: Mailbox, parsed: ParsedMail, common: dict[str, Any], *, base_url: str) -> InboundMail:
+    record: dict[str, Any] = dict(common, parsed=parsed)
     if parsed.message_id:
         twin = (
             InboundMail.objects.filter(header_id=parsed.message_id)
@@ -287,7 +289,7 @@ def _take_in_parsed(mailbox: Mailbox, parsed: ParsedMail, common: dict[str, obje
         )
         if twin is not None:
             return _record(mailbox, status=InboundMail.Status.DUPLICATE, concern=twin.concern, message=twin.message,
-                           reason=_("Same Message-ID as a mail taken in before."), **record)  # type: ignore[arg-type]
+                           reason=_("Same Message-ID as a mail taken in before."), **record)
     thread = thread_find(mailbox, parsed)
     if parsed.auto:
         return _robot(mailbox, parsed, thread, record)
@@ -301,7 +303,7 @@ def _take_in_parsed(mailbox: Mailbox, parsed: ParsedMail, common: dict[str, obje
         )
         concern = message.concern
         return _record(mailbox, status=InboundMail.Status.PROCESSED, concern=concern, message=message,
-                       threaded_by=thread.how, **record)  # type: ignore[arg-type]
+                       threaded_by=thread.how, **record)
     customer = sender_customer(parsed.from_address)
     concern = concern_intake(data=ConcernIntake(
         channel=Interaction.Channel.EMAIL, subject=parsed.subject[:MAX_SUBJECT] or _("(no subject)"), body=body,
@@ -311,15 +313,15 @@ def _take_in_parsed(mailbox: Mailbox, parsed: ParsedMail, common: dict[str, obje
     ))
     if thread.possibly_related is not None and thread.possibly_related.pk != concern.pk:
         concern.related.add(thread.possibly_related)
-    message = concern.messages.order_by("id").first()
-    inbound = _record(mailbox, status=InboundMail.Status.PROCESSED, concern=concern, message=message,
-                      threaded_by=thread.how, **record)  # type: ignore[arg-type]
+    first = concern.messages.order_by("id").first()
+    inbound = _record(mailbox, status=InboundMail.Status.PROCESSED, concern=concern, message=first,
+                      threaded_by=thread.how, **record)
     acknowledgement_queue(concern, mailbox=mailbox, in_reply_to=parsed.message_id, references=parsed.references,
                           base_url=base_url)
     return inbound
 
 
-def _robot(mailbox: Mailbox, parsed: ParsedMail, thread: Thread, record: dict[str, object]) -> InboundMail:
+def _robot(mailbox: Mailbox, parsed: ParsedMail, thread: Thread, record: dict[str, Any]) -> InboundMail:
     """Auto-replies, bounces and bulk mail: kept and shown, never acknowledged, never a new concern."""
     from kundennah.channels.email.outbox import outbound_mark_bounced
 
@@ -329,7 +331,7 @@ def _robot(mailbox: Mailbox, parsed: ParsedMail, thread: Thread, record: dict[st
         status = InboundMail.Status.BOUNCE
     else:
         status = InboundMail.Status.LOOP
-    message = None
+    message: Message | None = None
     if thread.concern is not None:
         # The agent should see that the customer is away or the address failed, without the
         # concern reopening or anyone answering a robot.
@@ -338,7 +340,7 @@ def _robot(mailbox: Mailbox, parsed: ParsedMail, thread: Thread, record: dict[st
         message = message_add(concern=thread.concern, kind=Message.Kind.NOTE,
                               body=(note + "\n\n" + parsed.text.strip())[:MAX_BODY])
     return _record(mailbox, status=status, reason=parsed.auto, concern=thread.concern, message=message,
-                   threaded_by=thread.how if thread.concern else "", **record)  # type: ignore[arg-type]
+                   threaded_by=thread.how if thread.concern else "", **record)
 
 
 def mail_keep_unprocessed(*, mailbox: Mailbox, raw: bytes, digest: str, uid: int | None, uidvalidity: int | None,

@@ -111,7 +111,7 @@ def acknowledgement_queue(concern: Concern, *, mailbox: Mailbox, in_reply_to: st
     html = next((content for content, mimetype in built.alternatives if mimetype == "text/html"), "")
     outbound = OutboundMail.objects.create(
         concern=concern, mailbox=mailbox, kind=OutboundMail.Kind.ACKNOWLEDGEMENT, to_address=built.to[0],
-        subject=built.subject, text=str(built.body), html=str(html), header_id=message_id_new(_domain(mailbox)),
+        subject=str(built.subject), text=str(built.body), html=str(html), header_id=message_id_new(_domain(mailbox)),
         in_reply_to=in_reply_to, references=" ".join([*references, in_reply_to][-20:]).strip(),
     )
     event_record(name="concern.acknowledged", aggregate_type="concern", aggregate_id=concern.pk,
