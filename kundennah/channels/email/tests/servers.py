@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import grp
 import imaplib
+import logging
 import os
 import pwd
 import re
@@ -24,6 +25,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from imap_tools import MailBoxUnencrypted
+
+# aiosmtpd logs every dropped client connection from its own thread; under pytest's output
+# capture those lines end up as "Logging error" tracebacks that say nothing about the test.
+logging.getLogger("mail.log").setLevel(logging.CRITICAL)
 
 DOVECOT_MISSING = "Dovecot (Debian package dovecot-imapd) is not installed: mail tests skipped"
 START_TIMEOUT = 15.0
