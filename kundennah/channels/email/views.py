@@ -29,9 +29,17 @@ def mail_push(request: HttpRequest, mailbox: str) -> JsonResponse:
     box = Mailbox.objects.filter(name=mailbox, active=True).exclude(push_secret="").first()
     if box is None:
         return _error(404, "not_found", _("Not found."))
-    if int(request.headers.get("Content-Length") or 0) > MAX_MAIL_BYTES:
+    try:
+        declared = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_MAIL_BYTES:
         return _error(413, "too_large", _("The mail is too large."))
-    body = request.body
+    # Read from the stream: request.body stops at the form-post limit, and mails with
+    # attachments are larger than any form.
+    body = request.read(MAX_MAIL_BYTES + 1)
+    if len(body) > MAX_MAIL_BYTES:
+        return _error(413, "too_large", _("The mail is too large."))
     problem = signature_verify(
         secret=box.push_secret, msg_id=request.headers.get("webhook-id", ""),
         timestamp=request.headers.get("webhook-timestamp", ""),

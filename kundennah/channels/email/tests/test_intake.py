@@ -238,6 +238,18 @@ def test_pushed_mail_is_taken_in_once_and_a_forged_push_is_refused(mailbox):
     assert Client().post("/hooks/mail/nope/", data=body, content_type="message/rfc822").status_code == 404
 
 
+def test_a_pushed_mail_larger_than_a_form_post_is_taken_in(mailbox, settings):
+    mailbox.push_secret = secret_new()
+    mailbox.save()
+    big = raw_mail(message_id="<big@example.org>", body="Anbei die Unterlagen.\n" + "x" * 76 * 100_000)
+    assert len(big) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    stamp = int(time.time())
+    response = Client().post(f"/hooks/mail/{mailbox.name}/", data=big, content_type="message/rfc822", headers={
+        "webhook-id": "big", "webhook-timestamp": str(stamp),
+        "webhook-signature": signature_make(secret=mailbox.push_secret, msg_id="big", timestamp=stamp, body=big)})
+    assert response.status_code == 202 and response.json()["status"] == "processed"
+
+
 def test_html_mail_is_shown_sanitised_isolated_and_only_to_agents_who_may_see_the_concern(
         mailbox, agent, other_team_agent):
     html = EmailMessage()
