@@ -109,7 +109,7 @@ def test_a_guessed_reply_address_does_not_reach_the_concern(mailbox):
     assert inbound.concern_id != concern.pk
 
 
-def test_a_reference_typed_into_the_subject_by_a_stranger_starts_a_new_possibly_related_concern(mailbox):
+def test_a_reference_typed_into_the_subject_by_a_stranger_starts_a_new_possibly_related_concern(mailbox, agent):
     concern = mail_take_in(mailbox=mailbox, raw=raw_mail(), uid=1, uidvalidity=7).concern
     stranger = raw_mail(sender="Max Fremd <max@fremd.example.net>", subject=f"Frage zu {concern.reference}",
                         message_id="<m5@fremd.example.net>")
@@ -117,6 +117,11 @@ def test_a_reference_typed_into_the_subject_by_a_stranger_starts_a_new_possibly_
     assert inbound.concern_id != concern.pk and inbound.threaded_by == "new"
     assert concern in inbound.concern.related.all()
     assert concern.messages.count() == 1
+    client = Client()
+    client.force_login(agent)
+    page = client.get(f"/service/concerns/{inbound.concern_id}/").content.decode()
+    assert "Possibly related" in page or "Möglicherweise zugehörig" in page
+    assert concern.reference in page
 
 
 def test_a_reference_in_the_subject_from_the_customers_own_address_joins(mailbox):
