@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "kundennah.service",
     "kundennah.channels",
     "kundennah.channels.email",
+    "kundennah.commerce",
 ]
 
 MIDDLEWARE = [
