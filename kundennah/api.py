@@ -70,6 +70,9 @@ class ApiRootOut(Schema):
     concerns: str
     callbacks: str
     webhooks: str
+    products: str
+    orders: str
+    devices: str
 
 
 @api.get("/", auth=None, response=ApiRootOut, tags=["meta"], summary="Where everything is")
@@ -83,6 +86,9 @@ def api_root(request: HttpRequest) -> dict[str, str]:
         "concerns": request.build_absolute_uri("/api/v1/concerns"),
         "callbacks": request.build_absolute_uri("/api/v1/callbacks"),
         "webhooks": request.build_absolute_uri("/api/v1/webhooks"),
+        "products": request.build_absolute_uri("/api/v1/products"),
+        "orders": request.build_absolute_uri("/api/v1/orders"),
+        "devices": request.build_absolute_uri("/api/v1/devices"),
     }
 
 
@@ -96,3 +102,17 @@ from kundennah.service.api import router as concerns_router  # noqa: E402
 api.add_router("/concerns", concerns_router)
 api.add_router("/callbacks", callbacks_router)
 api.add_router("/webhooks", webhooks_router)
+
+from kundennah.commerce.api import (  # noqa: E402
+    devices_router,
+    orders_router,
+    price_lists_router,
+    products_router,
+    stock_router,
+)
+
+api.add_router("/products", products_router)
+api.add_router("/price-lists", price_lists_router)
+api.add_router("/orders", orders_router)
+api.add_router("/devices", devices_router)
+api.add_router("/stock-counts", stock_router)
