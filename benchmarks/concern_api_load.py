@@ -22,15 +22,10 @@ is set. Every run adds concerns to the database; use a database of its own.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import multiprocessing
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -62,67 +57,13 @@ def _setup_database() -> str:
     return raw
 
 
-def _wait_until_up(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn ended with {server.returncode}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer in time")
-
-
-def _body(n: int) -> bytes:
+def concern_body(n: int, data: dict[str, Any]) -> bytes:
     return json.dumps({
         "channel": "phone",
         "contact": {"name": f"Erika Muster {n}", "email": f"erika.{n}@example.org", "phone": ""},
         "subject": f"Rechnung {n} doppelt abgebucht",
         "body": "Guten Tag, meine Rechnung wurde zweimal abgebucht. Bitte prüfen Sie das.",
     }).encode()
-
-
-def _drive(args: tuple[int, str, float, float, bool, int]) -> dict[str, Any]:
-    """One client process: send until the end, keep latencies of what was sent after the warm-up."""
-    port, token, start_at, end_at, idempotency, seed = args
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Accept-Language": "de"}
-    latencies: list[float] = []
-    statuses: dict[str, int] = {}
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    n = seed * 10_000_000
-    while True:
-        now = time.time()
-        if now >= end_at:
-            break
-        n += 1
-        request_headers = {**headers, "Idempotency-Key": uuid.uuid4().hex} if idempotency else headers
-        began = time.perf_counter()
-        try:
-            connection.request("POST", PATH, body=_body(n), headers=request_headers)
-            response = connection.getresponse()
-            response.read()
-            outcome = str(response.status)
-        except (OSError, http.client.HTTPException) as exc:
-            outcome = type(exc).__name__
-            connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        elapsed = time.perf_counter() - began
-        if now >= start_at:
-            latencies.append(elapsed)
-            statuses[outcome] = statuses.get(outcome, 0) + 1
-    connection.close()
-    return {"latencies": latencies, "statuses": statuses}
-
-
-def _percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -147,46 +88,20 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     token = _setup_database()
 
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "kundennah.wsgi:application", "--workers", str(options.workers), "--bind",
-         f"127.0.0.1:{options.port}", "--log-level", "warning", "--keep-alive", "30"],
-        cwd=ROOT, env=os.environ.copy(),
-    )
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import loadgen
+
+    server = loadgen.gunicorn_start(options.workers, options.port)
     try:
-        _wait_until_up(options.port, server)
-        start_at = time.time() + options.warmup
-        end_at = start_at + options.duration
-        jobs = [(options.port, token, start_at, end_at, options.idempotency, seed)
-                for seed in range(1, options.clients + 1)]
-        with multiprocessing.get_context("spawn").Pool(options.clients) as pool:
-            results = pool.map(_drive, jobs)
+        figures = loadgen.run(port=options.port, token=token, path=PATH, body_of="concern_api_load.concern_body",
+                              clients=options.clients, duration=options.duration, warmup=options.warmup,
+                              idempotency=options.idempotency, expected=201)
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-    latencies = [value for result in results for value in result["latencies"]]
-    statuses: dict[str, int] = {}
-    for result in results:
-        for outcome, count in result["statuses"].items():
-            statuses[outcome] = statuses.get(outcome, 0) + count
-    total = len(latencies)
-    errors = total - statuses.get("201", 0)
-    figures = {
-        "workers": options.workers, "clients": options.clients, "duration_s": options.duration,
-        "idempotency": options.idempotency, "requests": total, "requests_per_s": round(total / options.duration, 1),
-        "p50_ms": round(_percentile(latencies, 0.50) * 1000, 1),
-        "p95_ms": round(_percentile(latencies, 0.95) * 1000, 1),
-        "p99_ms": round(_percentile(latencies, 0.99) * 1000, 1),
-        "max_ms": round(max(latencies, default=float("nan")) * 1000, 1),
-        "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else float("nan"),
-        "errors": errors, "statuses": statuses,
-    }
-    print(f"POST {PATH}: {options.workers} gunicorn workers, {options.clients} clients, {options.duration:g} s")
-    print(f"  requests/s {figures['requests_per_s']}  ({total} requests)")
-    print(f"  latency p50 {figures['p50_ms']} ms  p95 {figures['p95_ms']} ms  p99 {figures['p99_ms']} ms  "
-          f"max {figures['max_ms']} ms")
-    print(f"  errors {errors}  statuses {statuses}")
+    figures["workers"] = options.workers
+    loadgen.report(f"POST {PATH}: {options.workers} gunicorn workers, {options.clients} clients, "
+                   f"{options.duration:g} s", figures)
     if options.json:
         options.json.write_text(json.dumps(figures, indent=2))
 
