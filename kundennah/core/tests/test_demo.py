@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from kundennah.accounts.models import User
+from kundennah.commerce.models import Order
 from kundennah.core.management.commands.demo import supervise
 from kundennah.customers.models import ContactPoint, Customer, Holding, Membership, PersonalNote, Site
 from kundennah.timeline.models import Interaction
@@ -42,6 +43,14 @@ def test_demo_sets_up_once_and_prints_working_logins(settings, tmp_path, monkeyp
     for username in roles:
         password = next(line.split()[1] for line in first.splitlines() if line.strip().startswith(username + " "))
         assert Client().login(username=username, password=password), username
+
+    buyer = User.objects.get(username="einkauf")
+    assert buyer.role == "customer" and buyer.customer.name == "Bäckerei Sonnenkorn" and not buyer.teams.exists()
+    password = next(line.split()[1] for line in first.splitlines() if line.strip().startswith("einkauf "))
+    assert Client().login(username="einkauf", password=password)
+    orders = Order.objects.filter(customer=buyer.customer)
+    assert orders.count() == 5 and orders.filter(status="draft", source="replenishment").count() == 1
+    assert len({o.site_id for o in orders}) >= 2  # orders for several sites of the bakery
 
     again = StringIO()
     call_command("demo", "--no-serve", stdout=again)

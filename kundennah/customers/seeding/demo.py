@@ -77,6 +77,9 @@ _DEMO_USERS: tuple[tuple[str, str, str, str], ...] = (
     ("admin", User.Role.ADMIN, "Sabine", "Neumann"),
     ("teamlead", User.Role.TEAM_LEAD, "Thomas", "Berger"),
     ("agent", User.Role.AGENT, "Lea", "Hoffmann"),
+    # Central purchasing of Bäckerei Sonnenkorn in the portal (linked to the customer by the
+    # orders demo).
+    ("einkauf", User.Role.CUSTOMER, "Petra", "Korn"),
 )
 
 
@@ -107,7 +110,8 @@ def demo_users_ensure(*, passwords: dict[str, str], reset: bool) -> list[DemoLog
         elif reset:
             user.set_password(passwords[username])
             user.save(update_fields=["password"])
-        user.teams.add(team)
+        if role != User.Role.CUSTOMER:
+            user.teams.add(team)
         logins.append(DemoLogin(username, passwords[username], str(User.Role(role).label), user.get_full_name()))
     return logins
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from kundennah.commerce.demo import commerce_demo_load, commerce_demo_loaded
 from kundennah.customers.seeding.demo import (
     DemoLogin,
     demo_load,
@@ -96,7 +97,8 @@ def supervise(commands: dict[str, list[str]], *, env: dict[str, str], grace: flo
 class Command(BaseCommand):
     help = (
         "Set up and run the platform with German demo data: migrate, collect static files, create the demo "
-        "users (admin, teamlead, agent) and the demo customers once, then serve on http://127.0.0.1:8000/ with "
+        "users (admin, teamlead, agent; einkauf for the portal) and the demo customers once, then serve on "
+        "http://127.0.0.1:8000/ with "
         "the background worker. Passwords are generated once into the data directory (or DEMO_PASSWORD)."
     )
 
@@ -129,6 +131,8 @@ class Command(BaseCommand):
                               f"in {report.seconds:.1f} s.")
         if not service_demo_loaded():
             self.stdout.write(f"{service_demo_load()} demo concerns loaded.")
+        if not commerce_demo_loaded():
+            self.stdout.write(f"{commerce_demo_load()} demo orders loaded.")
 
         url = f"http://{options['host']}:{options['port']}/"
         self._print_logins(url, logins, path if not from_env else None)
