@@ -256,15 +256,23 @@ def _replenish(rule: ReplenishmentRule, *, level: Decimal, what: str) -> Order |
     status = OrderStatus.PLACED if rule.mode == ReplenishmentRule.Mode.AUTOMATIC else OrderStatus.DRAFT
     try:
         with transaction.atomic():
-            return order_place(
+            order = order_place(
                 actor=None, site=rule.site, lines=[LineInput(sku=rule.product.sku, quantity=rule.order_quantity)],
                 source=Order.Source.REPLENISHMENT, status=status, replenishment_rule=rule, reason=reason,
             )
+            transaction.on_commit(lambda: _notice(order.pk))
+            return order
     except IntegrityError:
         return None  # another reading placed it a moment ago
     except DomainValidationError:
         # The product went inactive or the site closed: nothing to order; the rule stays for a person.
         return None
+
+
+def _notice(order_id: int) -> None:
+    from kundennah.commerce.tasks import replenishment_notice_task
+
+    replenishment_notice_task(order_id)
 
 
 def device_reading_record(*, device: Device, level: Decimal, measured_at: dt.datetime | None = None) -> Order | None:

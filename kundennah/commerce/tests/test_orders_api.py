@@ -243,3 +243,21 @@ def test_order_place_in_python_refuses_a_site_the_contact_may_not_order_for(comp
     with pytest.raises(Http404):
         order_place(actor=customer_contact, site=second, lines=[LineInput("TON-100", 1)])
     assert Order.objects.count() == 1
+
+
+def test_the_sites_ordering_contacts_are_told_what_was_ordered_and_why(
+        company, products, customer_contact, django_capture_on_commit_callbacks, mailoutbox):
+    site = sites_of(company)[0]
+    customer_contact.customer = company
+    customer_contact.save(update_fields=["customer"])
+    PortalRight.objects.create(user=customer_contact, customer=company, site=site)
+    printer = Device.objects.create(customer=company, site=site, name="Drucker 2. OG")
+    ReplenishmentRule.objects.create(site=site, product=products["toner"], device=printer, threshold=Decimal("15"),
+                                     order_quantity=2, mode=ReplenishmentRule.Mode.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = device_reading_record(device=printer, level=Decimal("9.5"))
+    assert draft is not None
+    [mail] = mailoutbox
+    assert mail.to == [customer_contact.email]
+    assert "Drucker 2. OG" in mail.body and "2 × Toner schwarz" in mail.body and "9.5" in mail.body
+    assert draft.site_name in mail.subject
