@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -261,3 +262,30 @@ def test_the_sites_ordering_contacts_are_told_what_was_ordered_and_why(
     assert mail.to == [customer_contact.email]
     assert "Drucker 2. OG" in mail.body and "2 × Toner schwarz" in mail.body and "9.5" in mail.body
     assert draft.site_name in mail.subject
+
+
+def test_the_erp_receiver_gets_placed_orders_signed_and_a_receiver_that_is_down_is_retried(agent, company, products,
+                                                                                         admin_user):
+    from kundennah.core import webhooks
+    from kundennah.core.models import WebhookDelivery
+    from kundennah.core.tasks import webhooks_run_task
+    from kundennah.core.tests.test_webhooks import Receiver
+
+    with Receiver() as erp:
+        subscription = webhooks.webhook_subscribe(url=erp.url, events=["order.placed"], actor=admin_user)
+        erp.statuses = [503]  # down at first
+        answer = Api(agent).post("/api/v1/orders", body(company, sites_of(company)[1])).json()
+        webhooks_run_task()
+        delivery = WebhookDelivery.objects.get()
+        assert delivery.status != "delivered" and delivery.next_attempt_at is not None
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=delivery.created_at)
+        webhooks_run_task()
+        assert len(erp.requests) == 2
+        request = erp.requests[-1]
+        assert webhooks.signature_verify(
+            secret=subscription.secret, msg_id=request["headers"]["webhook-id"],
+            timestamp=request["headers"]["webhook-timestamp"], signature_header=request["headers"]["webhook-signature"],
+            body=request["body"]) is None
+        data = json.loads(request["body"])["data"]
+        assert data["number"] == answer["number"] and data["site_id"] == sites_of(company)[1].pk
+        assert WebhookDelivery.objects.get().status == "delivered"
