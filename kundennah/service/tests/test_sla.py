@@ -169,7 +169,8 @@ def test_demo_concerns_are_loaded_once_with_every_kind_of_state(db):
     from kundennah.customers.seeding.demo import demo_load, demo_users_ensure
     from kundennah.service.demo import SPECS, service_demo_load
 
-    demo_users_ensure(passwords={"admin": "x" * 12, "teamlead": "y" * 12, "agent": "z" * 12}, reset=False)
+    demo_users_ensure(passwords={"admin": "x" * 12, "teamlead": "y" * 12, "agent": "z" * 12, "einkauf": "w" * 12},
+                      reset=False)
     demo_load(persons=8, organisations=1)
     assert service_demo_load() == len(SPECS) >= 40
     assert service_demo_load() == 0
