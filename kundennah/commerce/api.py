@@ -18,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.params import HeaderEx, P
 from pydantic import AwareDatetime
 
 from kundennah.commerce import selectors, services
@@ -40,7 +39,7 @@ from kundennah.commerce.schemas import (
     StockCountIn,
     StockCountOut,
 )
-from kundennah.core.api import ERRORS_READ, ERRORS_WRITE, ErrorOut
+from kundennah.core.api import ERRORS_READ, ERRORS_WRITE, ErrorOut, IdempotencyKey, IfMatch
 from kundennah.core.csvsafe import csv_write
 from kundennah.core.errors import ErrorCollector
 from kundennah.core.idempotency import idempotent_create
@@ -58,11 +57,6 @@ stock_router = Router(tags=["devices"])
 READ = {**ERRORS_READ, 422: ErrorOut}
 WRITE = ERRORS_WRITE
 
-IdempotencyKey = HeaderEx[
-    str | None,
-    P(alias="Idempotency-Key", min_length=1, max_length=200,
-      description="The same key with the same body returns the first answer (24 hours)"),
-]
 
 
 def _order_url(request: HttpRequest, order_id: int) -> str:
@@ -258,7 +252,6 @@ def order_detail(request: HttpRequest, order_id: int, response: HttpResponse) ->
     return _order_out(request, selectors.order_get_for_user(user=request.user, order_id=order_id), response)
 
 
-IfMatch = HeaderEx[str | None, P(alias="If-Match", max_length=100, description='ETag as read, e.g. W/"3"')]
 
 
 @orders_router.post("/{order_id}/status", response={200: OrderOut, **WRITE}, summary="Fulfilment reports progress")

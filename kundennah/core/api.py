@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.params import HeaderEx, P
 from ninja.security import HttpBearer
 
 from kundennah.accounts.tokens import api_token_authenticate
@@ -190,3 +191,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
                  405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
                  429: "rate_limited"}
         return _error(api, request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+# Headers the write endpoints share.
+IfMatch = HeaderEx[str | None, P(alias="If-Match", max_length=100, description='ETag as read, e.g. W/"3"')]
+IdempotencyKey = HeaderEx[
+    str | None,
+    P(alias="Idempotency-Key", min_length=1, max_length=200,
+      description="The same key with the same body returns the first answer (24 hours)"),
+]

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from kundennah.core.admin_access import RuleGatedAdmin
 from kundennah.service.models import (
     AgentPresence,
     AnswerTemplate,
@@ -30,26 +31,10 @@ from kundennah.service.models import (
 WEEKDAYS = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
 
 
-class SettingsAdmin(admin.ModelAdmin):
+class SettingsAdmin(RuleGatedAdmin):
     """Open to whoever may manage the service settings (team leads, admins), by rule."""
 
-    def _may(self, request: HttpRequest) -> bool:
-        return bool(rules.has_perm("service.manage_settings", request.user))
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._may(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may(request)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return self._may(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may(request)
+    permission = "service.manage_settings"
 
 
 class ClosingDayInline(admin.TabularInline):

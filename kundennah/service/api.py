@@ -18,11 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.params import HeaderEx, P
 
 from kundennah.accounts.models import Team, User
 from kundennah.core import webhooks
-from kundennah.core.api import ERRORS_READ, ERRORS_WRITE, ErrorOut
+from kundennah.core.api import ERRORS_READ, ERRORS_WRITE, ErrorOut, IdempotencyKey, IfMatch
 from kundennah.core.errors import DomainValidationError, ErrorCollector
 from kundennah.core.idempotency import idempotent_create
 from kundennah.core.models import WebhookDelivery
@@ -56,12 +55,6 @@ webhooks_router = Router(tags=["webhooks"])
 READ = {**ERRORS_READ, 422: ErrorOut}
 WRITE = ERRORS_WRITE
 
-IfMatch = HeaderEx[str | None, P(alias="If-Match", max_length=100, description='ETag as read, e.g. W/"3"')]
-IdempotencyKey = HeaderEx[
-    str | None,
-    P(alias="Idempotency-Key", min_length=1, max_length=200,
-      description="The same key with the same body returns the first answer (24 hours)"),
-]
 
 
 # --- Shared steps ---------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -22,28 +21,11 @@ from kundennah.channels.email.intake import mail_take_in_again
 from kundennah.channels.email.models import InboundMail, Mailbox, OutboundMail
 from kundennah.channels.email.parsing import MalformedMail
 from kundennah.channels.email.services import ENV_NAME
+from kundennah.core.admin_access import RuleGatedAdmin
 
 
-class AdminOnly(admin.ModelAdmin):
+class AdminOnly(RuleGatedAdmin):
     permission = "mail.manage_mailboxes"
-
-    def _may(self, request: HttpRequest) -> bool:
-        return bool(rules.has_perm(self.permission, request.user))
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._may(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may(request)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return self._may(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may(request)
 
 
 class MailboxForm(forms.ModelForm):
