@@ -23,6 +23,7 @@ from kundennah.service.models import Attachment, Message
 class IncomingFile:
     filename: str
     content: bytes
+    content_id: str = ""  # an inline image of a mail
 
 
 # (magic prefix, content type); checked in order.
@@ -115,7 +116,7 @@ def attachments_store(message: Message, checked: list[tuple[IncomingFile, str]])
         digest = hashlib.sha256(incoming.content).hexdigest()
         attachment = Attachment(
             message=message, filename=filename_clean(incoming.filename), content_type=content_type,
-            size=len(incoming.content), sha256=digest,
+            size=len(incoming.content), sha256=digest, content_id=incoming.content_id[:250],
         )
         attachment.file.save(digest, ContentFile(incoming.content), save=False)
         attachment.save()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,22 @@ from kundennah.core.permissions import staff_required
 from kundennah.service.selectors import concern_get_for_user
 
 BLOCKED_SRC = re.compile(r'data-blocked-src="([^"]*)"')
+CID_SRC = re.compile(r'src="cid:([^"]+)"')
+INLINE_IMAGE_LIMIT = 2 * 1024 * 1024
+INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def _inline_images(inbound: InboundMail, html: str) -> str:
+    """The mail's own inline images (``cid:``) as data URLs: shown without any request leaving."""
+    if inbound.message_id is None or "cid:" not in html:
+        return html
+    images: dict[str, str] = {}
+    for attachment in inbound.message.attachments.exclude(content_id=""):  # type: ignore[union-attr]
+        if attachment.content_type in INLINE_TYPES and attachment.size <= INLINE_IMAGE_LIMIT:
+            with attachment.file.open("rb") as handle:
+                data = base64.b64encode(handle.read()).decode()
+            images[attachment.content_id] = f"data:{attachment.content_type};base64,{data}"
+    return CID_SRC.sub(lambda m: f'src="{images[m.group(1)]}"' if m.group(1) in images else 'src=""', html)
 
 
 @staff_required("service.view_concern")
@@ -27,7 +44,7 @@ def mail_html(request: HttpRequest, inbound_id: int) -> HttpResponse:
         raise Http404
     concern_get_for_user(user=request.user, concern_id=inbound.concern_id)  # 404 unless the agent may see it
     images = request.GET.get("images") == "1"
-    html = BLOCKED_SRC.sub(r'src="\1"', inbound.html) if images else inbound.html
+    html = _inline_images(inbound, BLOCKED_SRC.sub(r'src="\1"', inbound.html) if images else inbound.html)
     notice = ""
     if inbound.has_remote_images and not images:
         warning = escape(_("Remote images are blocked: loading them tells the sender that the mail was read."))

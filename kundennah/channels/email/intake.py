@@ -193,7 +193,8 @@ def _attachments(parsed: ParsedMail) -> tuple[list[IncomingFile], list[str]]:
     kept: list[IncomingFile] = []
     refused = list(parsed.dropped_attachments)
     for attachment in parsed.attachments:
-        incoming = IncomingFile(filename=attachment.filename, content=attachment.content)
+        incoming = IncomingFile(filename=attachment.filename, content=attachment.content,
+                                content_id=attachment.content_id if attachment.inline else "")
         if len(kept) >= settings.ATTACHMENTS_PER_MESSAGE:
             refused.append(attachment.filename)
             continue

@@ -282,3 +282,18 @@ def test_html_mail_is_shown_sanitised_isolated_and_only_to_agents_who_may_see_th
     assert outsider.get(f"/service/mail/html/{inbound.pk}/").status_code == 404
     assert Client().get(f"/service/mail/html/{inbound.pk}/").status_code == 302
     assert Event.objects.filter(name="concern.created").count() == 1
+
+
+def test_a_mails_inline_image_shows_in_its_html_without_any_request_leaving(mailbox, agent):
+    from kundennah.channels.email.tests.corpus import html_mail
+
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+           b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+    raw = html_mail(subject="Foto vom Zähler", html='<p>Hier das Foto:</p><img src="cid:zaehler@erika">',
+                    inline_images=[("zaehler@erika", png, "image/png")], message_id="<inline@example.org>")
+    inbound = mail_take_in(mailbox=mailbox, raw=raw, uid=60, uidvalidity=7)
+    assert inbound.message.attachments.get().content_id == "zaehler@erika"
+    client = Client()
+    client.force_login(agent)
+    page = client.get(f"/service/mail/html/{inbound.pk}/").content.decode()
+    assert 'src="data:image/png;base64,' in page and "cid:" not in page
