@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kundennah.commerce import ordering_views
 
 app_name = "orders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", ordering_views.order_list, name="list"),
+    path("new/", ordering_views.order_new, name="new"),
+    path("new/<int:site_id>/", ordering_views.order_form, name="form"),
+    path("<int:order_id>/", ordering_views.order_detail, name="detail"),
+    path("<int:order_id>/pdf/", ordering_views.order_pdf_download, name="pdf"),
+    path("<int:order_id>/confirm/", ordering_views.order_confirm, name="confirm"),
+    path("<int:order_id>/problem/", ordering_views.order_problem, name="problem"),
+]

@@ -35,3 +35,15 @@ def control(bound_field: Any) -> str:
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{bound_field.auto_id}-error"
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter(name="money")
+def money_filter(amount: Decimal | None, currency: str = "EUR") -> str:
+    """``{{ order.gross_total|money:order.currency }}``: the same as the ``money`` tag."""
+    return money_format(amount, currency or "EUR")
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ errors|get_item:sku }}``: a dict's value in a template (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,196 @@
+"""The portal's ordering pages: pick the site, choose quantities, review, place; the orders.
+
+Only customer contacts enter (staff 403, nobody signed in goes to the login), and only for the
+sites their portal rights name: another site or order is a 404 like a missing one. What an order
+costs and where it goes is computed and copied on the server at every step; the page only ever
+sends SKUs and quantities.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django.core import signing
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kundennah.channels.portal import customer_required
+from kundennah.commerce import selectors, services
+from kundennah.commerce.confirmation import order_confirmation_schedule, order_pdf
+from kundennah.commerce.models import Order, OrderProblem, OrderStatus
+from kundennah.commerce.pricing import LineInput, quote, unit_prices
+from kundennah.core.errors import DomainValidationError, InvalidTransitionError
+
+SUBMISSION_SALT = "kundennah.portal.order-submission"
+LIST_LIMIT = 100
+
+
+def _catalogue_rows(site: Any, quantities: dict[str, int]) -> list[dict[str, Any]]:
+    products = list(selectors.catalogue())
+    prices = unit_prices(customer_id=site.organisation_id, products=products)
+    return [{"product": p, "price": prices[p.pk][0], "minimum": prices[p.pk][1], "quantity": quantities.get(p.sku, 0)}
+            for p in products]
+
+
+def _quantities(request: HttpRequest) -> tuple[dict[str, int], dict[str, str]]:
+    """``qty_<sku>`` fields as numbers; a field that is not a whole number is an error of its own."""
+    quantities: dict[str, int] = {}
+    problems: dict[str, str] = {}
+    for name in request.POST:
+        value = request.POST.get(name, "")
+        if not name.startswith("qty_") or not value.strip():
+            continue
+        sku = name[4:]
+        try:
+            number = int(value.strip())
+        except ValueError:
+            problems[sku] = _("Please enter a whole number.")
+            continue
+        if number:
+            quantities[sku] = number
+    return quantities, problems
+
+
+def _line_errors(error: DomainValidationError, skus: list[str]) -> tuple[dict[str, str], list[str]]:
+    by_sku: dict[str, str] = {}
+    general: list[str] = []
+    for problem in error.errors:
+        if problem.field.startswith("lines[") and "]" in problem.field:
+            index = int(problem.field[6:problem.field.index("]")])
+            if 0 <= index < len(skus):
+                by_sku[skus[index]] = str(problem.message)
+                continue
+        general.append(str(problem.message))
+    return by_sku, general
+
+
+@customer_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    orders = list(selectors.orders_visible_to(request.user).select_related("site").order_by("-created_at", "-id")
+                  [:LIST_LIMIT])
+    drafts = [o for o in orders if o.status == OrderStatus.DRAFT]
+    return render(request, "commerce/ordering/list.html", {
+        "drafts": drafts, "orders": [o for o in orders if o.status != OrderStatus.DRAFT],
+        "can_order": selectors.sites_for(request.user).exists(),
+    })
+
+
+@customer_required
+def order_new(request: HttpRequest) -> HttpResponse:
+    sites = list(selectors.sites_for(request.user, flag="can_order").select_related("bank_account"))
+    if len(sites) == 1:
+        return redirect("orders:form", site_id=sites[0].pk)
+    return render(request, "commerce/ordering/sites.html", {
+        "sites": [(site, services.payment_of(site)) for site in sites]})
+
+
+def _form_context(site: Any, quantities: dict[str, int], **extra: Any) -> dict[str, Any]:
+    return {"site": site, "payment": services.payment_of(site), "rows": _catalogue_rows(site, quantities), **extra}
+
+
+@customer_required
+def order_form(request: HttpRequest, site_id: int) -> HttpResponse:
+    """Step 2 (quantities), 3 (review, POST action=review) and 4 (place, POST action=place)."""
+    site = selectors.site_for_order(user=request.user, site_id=site_id)
+    if request.method != "POST":
+        quantities: dict[str, int] = {}
+        notes: list[str] = []
+        again = request.GET.get("again")
+        if again:
+            try:
+                earlier = selectors.order_get_for_user(user=request.user, order_id=again)
+            except Http404:
+                earlier = None
+            if earlier is not None and earlier.site_id == site.pk:
+                active = {p.sku for p in selectors.catalogue()}
+                for line in earlier.lines.all():
+                    if line.sku in active:
+                        quantities[line.sku] = line.quantity
+                    else:
+                        notes.append(_("%(name)s can no longer be ordered and was left out.") % {"name": line.name})
+        return render(request, "commerce/ordering/form.html", _form_context(site, quantities, notes=notes))
+    quantities, problems = _quantities(request)
+    reference = " ".join(request.POST.get("customer_reference", "").split())[:50]
+    if request.POST.get("action") == "edit":
+        return render(request, "commerce/ordering/form.html", _form_context(site, quantities, reference=reference))
+    skus = list(quantities)
+    lines = [LineInput(sku=sku, quantity=quantity) for sku, quantity in quantities.items()]
+    try:
+        if problems:
+            raise DomainValidationError([])
+        priced = quote(customer_id=site.organisation_id, lines=lines)
+    except DomainValidationError as error:
+        by_sku, general = _line_errors(error, skus)
+        listed = {p.sku for p in selectors.catalogue()}
+        # A SKU the page does not list (no longer orderable) has no line to show its error at.
+        general += [f"{sku}: {message}" for sku, message in by_sku.items() if sku not in listed]
+        return render(request, "commerce/ordering/form.html", _form_context(
+            site, quantities, errors={**by_sku, **problems}, general_errors=general, reference=reference),
+            status=422)
+    if request.POST.get("action") != "place":
+        key = signing.dumps(get_random_string(24), salt=SUBMISSION_SALT)
+        return render(request, "commerce/ordering/review.html", _form_context(
+            site, quantities, quote=priced, reference=reference, submission=key))
+    try:
+        submission = signing.loads(request.POST.get("submission", ""), salt=SUBMISSION_SALT, max_age=86400)
+    except signing.BadSignature:
+        return render(request, "commerce/ordering/form.html", _form_context(
+            site, quantities, general_errors=[_("This order form is too old. Please review the order again.")],
+            reference=reference), status=422)
+    with transaction.atomic():
+        existed = Order.objects.filter(submission_key=f"portal:{submission}").exists()
+        order = services.order_place(actor=request.user, site=site, lines=lines, customer_reference=reference,
+                                     submission_key=f"portal:{submission}")
+        if not existed:
+            order_confirmation_schedule(order, base_url=request.build_absolute_uri("/"))
+    return redirect("orders:detail", order_id=order.pk)
+
+
+@customer_required
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = selectors.order_get_for_user(user=request.user, order_id=order_id)
+    may_order = selectors.sites_for(request.user).filter(pk=order.site_id).exists()
+    return render(request, "commerce/ordering/detail.html", {
+        "order": order, "lines": list(order.lines.all()), "may_order": may_order,
+        "problems": list(order.problems.select_related("concern")),
+    })
+
+
+@require_POST
+@customer_required
+def order_confirm(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = selectors.order_get_for_user(user=request.user, order_id=order_id)
+    # Confirmed a moment ago (a double click): the page shows it placed.
+    with contextlib.suppress(InvalidTransitionError):
+        services.order_confirm(actor=request.user, order=order)
+    return redirect("orders:detail", order_id=order.pk)
+
+
+@customer_required
+def order_problem(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = selectors.order_get_for_user(user=request.user, order_id=order_id)
+    context: dict[str, Any] = {"order": order, "causes": OrderProblem.Cause.choices}
+    if request.method == "POST":
+        description = request.POST.get("description", "").strip()[:5000]
+        try:
+            problem = services.order_problem_report(actor=request.user, order=order,
+                                                    cause=request.POST.get("cause", ""), description=description)
+        except DomainValidationError as error:
+            context.update(errors={e.field: str(e.message) for e in error.errors}, description=description)
+            return render(request, "commerce/ordering/problem.html", context, status=422)
+        context["reported"] = problem
+    return render(request, "commerce/ordering/problem.html", context)
+
+
+@customer_required
+def order_pdf_download(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = selectors.order_get_for_user(user=request.user, order_id=order_id)
+    response = HttpResponse(order_pdf(order), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{order.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
