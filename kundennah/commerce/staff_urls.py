@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kundennah.commerce import staff_views
 
 app_name = "commerce"
-urlpatterns: list = []
+urlpatterns = [
+    path("errors/", staff_views.error_rate, name="errors"),
+    path("errors/export.csv", staff_views.error_rate_csv, name="errors_csv"),
+]

@@ -10,14 +10,14 @@ import pytest
 
 from conftest import client_for
 from kundennah.commerce.models import Order, OrderProblem, PortalRight, Product
-from kundennah.commerce.tests.test_orders_api import IBAN_SECOND, company, products, sites_of  # noqa: F401
+from kundennah.commerce.tests.factories import sites_of
 from kundennah.customers.tests import factories as customers
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def buyer(customer_contact, company):  # noqa: F811
+def buyer(customer_contact, company):
     """Central purchasing: may order for every site of the company."""
     customer_contact.customer = company
     customer_contact.save(update_fields=["customer"])
@@ -34,7 +34,7 @@ def review_and_place(client, site, quantities: dict[str, int], **extra: str):
                                                                    "submission": submission, **extra})
 
 
-def test_order_for_second_site_uses_its_own_iban(buyer, company, products):  # noqa: F811
+def test_order_for_second_site_uses_its_own_iban(buyer, company, products):
     _first, second, _third = sites_of(company)
     client = client_for(buyer)
     _review, placed = review_and_place(client, second, {"TON-100": 2})
@@ -46,7 +46,7 @@ def test_order_for_second_site_uses_its_own_iban(buyer, company, products):  # n
     assert order.site == second and order.iban_masked == "DE02 **** **** **** **20 51"
 
 
-def test_the_review_shows_what_will_happen_and_totals_from_the_server(buyer, company, products):  # noqa: F811
+def test_the_review_shows_what_will_happen_and_totals_from_the_server(buyer, company, products):
     site = sites_of(company)[0]
     review, _placed = review_and_place(client_for(buyer), site, {"TON-100": 3, "KAF-1": 2},
                                        gross_total="1.00", unit_price="0.01")
@@ -56,7 +56,7 @@ def test_the_review_shows_what_will_happen_and_totals_from_the_server(buyer, com
     assert order.gross_total == Decimal("204.89")
 
 
-def test_a_double_click_places_one_order(buyer, company, products):  # noqa: F811
+def test_a_double_click_places_one_order(buyer, company, products):
     site = sites_of(company)[0]
     client = client_for(buyer)
     data = {"qty_TON-100": "1", "action": "review"}
@@ -73,7 +73,7 @@ def test_a_double_click_places_one_order(buyer, company, products):  # noqa: F81
     ({"PAP-A4": "1"}, "Mindestmenge"),
     ({"TON-100": "viele"}, "ganze Zahl"),
 ])
-def test_bad_quantities_are_shown_at_their_line_and_nothing_is_placed(buyer, company, products, quantities,  # noqa: F811
+def test_bad_quantities_are_shown_at_their_line_and_nothing_is_placed(buyer, company, products, quantities,
                                                                       message):
     site = sites_of(company)[0]
     data = {f"qty_{sku}": value for sku, value in quantities.items()}
@@ -84,13 +84,13 @@ def test_bad_quantities_are_shown_at_their_line_and_nothing_is_placed(buyer, com
     assert not Order.objects.exists()
 
 
-def test_a_site_without_mandate_pays_by_invoice(buyer, company, products):  # noqa: F811
+def test_a_site_without_mandate_pays_by_invoice(buyer, company, products):
     third = sites_of(company)[2]
     review_and_place(client_for(buyer), third, {"TON-100": 1})
     assert Order.objects.get().payment_method == "invoice"
 
 
-def test_the_confirmation_mail_carries_the_pdf(buyer, company, products, django_capture_on_commit_callbacks,  # noqa: F811
+def test_the_confirmation_mail_carries_the_pdf(buyer, company, products, django_capture_on_commit_callbacks,
                                                mailoutbox):
     site = sites_of(company)[1]
     with django_capture_on_commit_callbacks(execute=True):
@@ -104,7 +104,7 @@ def test_the_confirmation_mail_carries_the_pdf(buyer, company, products, django_
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and pdf["Cache-Control"] == "private, no-store"
 
 
-def test_order_again_fills_the_same_quantities_for_the_same_site(buyer, company, products):  # noqa: F811
+def test_order_again_fills_the_same_quantities_for_the_same_site(buyer, company, products):
     site = sites_of(company)[0]
     review_and_place(client_for(buyer), site, {"TON-100": 4})
     order = Order.objects.get()
@@ -112,7 +112,7 @@ def test_order_again_fills_the_same_quantities_for_the_same_site(buyer, company,
     assert 'name="qty_TON-100" value="4"' in page
 
 
-def test_a_reported_problem_becomes_a_concern_linked_to_the_order(buyer, company, products):  # noqa: F811
+def test_a_reported_problem_becomes_a_concern_linked_to_the_order(buyer, company, products):
     review_and_place(client_for(buyer), sites_of(company)[0], {"TON-100": 1})
     order = Order.objects.get()
     response = client_for(buyer).post(f"/portal/orders/{order.pk}/problem/", {"cause": "damaged",
@@ -123,7 +123,7 @@ def test_a_reported_problem_becomes_a_concern_linked_to_the_order(buyer, company
     assert client_for(buyer).post(f"/portal/orders/{order.pk}/problem/", {"cause": "egal"}).status_code == 422
 
 
-def test_every_ordering_page_is_closed_to_the_wrong_people(buyer, company, products, agent):  # noqa: F811
+def test_every_ordering_page_is_closed_to_the_wrong_people(buyer, company, products, agent):
     first, second, _third = sites_of(company)
     review_and_place(client_for(buyer), second, {"TON-100": 1})
     order = Order.objects.get()

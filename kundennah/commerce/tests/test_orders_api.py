@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from decimal import Decimal
 
@@ -15,47 +14,17 @@ from kundennah.commerce.models import (
     PortalRight,
     PriceList,
     PriceListEntry,
-    Product,
     ReplenishmentRule,
 )
 from kundennah.commerce.pricing import LineInput
 from kundennah.commerce.services import device_reading_record, order_place
+from kundennah.commerce.tests.factories import sites_of
 from kundennah.core.models import Event
-from kundennah.customers.models import BankAccount, Site
 from kundennah.customers.tests import factories as customers
 from kundennah.customers.tests.test_api_client import Api, errors_of
 
 pytestmark = pytest.mark.django_db
 
-IBAN_SECOND = "DE02120300000000202051"
-
-
-@pytest.fixture
-def company():
-    company = customers.organisation(name="Druckerei Beispiel", sites=[
-        customers.site_input("Werk Augsburg", postal_code="86150", city="Augsburg"),
-        customers.site_input("Lager München", postal_code="80331", city="München", iban=IBAN_SECOND),
-        customers.site_input("Büro Köln", postal_code="50667", city="Köln", iban=""),
-    ])
-    # Both accounts carry a signed SEPA mandate: direct debit is allowed there.
-    BankAccount.objects.filter(customer=company).update(mandate_signed_on=dt.date(2026, 1, 15))
-    return company
-
-
-@pytest.fixture
-def products():
-    return {
-        "toner": Product.objects.create(sku="TON-100", name="Toner schwarz", unit="Stück", list_price=Decimal("49.90")),
-        "paper": Product.objects.create(sku="PAP-A4", name="Papier A4", unit="Karton", list_price=Decimal("24.00"),
-                                        min_quantity=2),
-        "coffee": Product.objects.create(sku="KAF-1", name="Kaffee", unit="kg", list_price=Decimal("12.50"),
-                                         vat_rate=Decimal("7.00")),
-        "old": Product.objects.create(sku="ALT-1", name="Altes Modell", list_price=Decimal("1.00"), active=False),
-    }
-
-
-def sites_of(company) -> list[Site]:
-    return list(Site.objects.filter(organisation=company).order_by("id"))
 
 
 def body(company, site, **extra):
