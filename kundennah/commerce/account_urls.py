@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from kundennah.commerce import account_views
 
 app_name = "portal_account"
-urlpatterns: list = []
+urlpatterns = [
+    path("invitation/<str:uidb64>/<str:token>/", account_views.invitation, name="invitation"),
+    path("users/", account_views.users, name="users"),
+]
