@@ -77,6 +77,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(request, "commerce/ordering/list.html", {
         "drafts": drafts, "orders": [o for o in orders if o.status != OrderStatus.DRAFT],
         "can_order": selectors.sites_for(request.user).exists(),
+        "manages_users": any(right.can_manage_users for right in selectors.rights_of(request.user)),
     })
 
 
