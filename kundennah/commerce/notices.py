@@ -45,7 +45,7 @@ def replenishment_notice_send(*, order_id: int, base_url: str = "") -> int:
         with translation.override(language if language in {"de", "en"} else "de"):
             context: dict[str, Any] = {
                 "order": order, "lines": list(order.lines.all()), "is_draft": order.status == OrderStatus.DRAFT,
-                "portal_url": base + reverse("orders:detail", args=[order.pk]) if _has_portal_detail() else base,
+                "portal_url": base + reverse("orders:detail", args=[order.pk]),
                 "company_name": settings.COMPANY_NAME, "service_phone": settings.SERVICE_PHONE,
                 "service_hours": settings.SERVICE_HOURS,
             }
@@ -57,12 +57,3 @@ def replenishment_notice_send(*, order_id: int, base_url: str = "") -> int:
         sent += 1
     return sent
 
-
-def _has_portal_detail() -> bool:
-    from django.urls import NoReverseMatch
-
-    try:
-        reverse("orders:detail", args=[1])
-    except NoReverseMatch:
-        return False
-    return True

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,8 +103,6 @@ def order_place(
         if earlier is not None:
             return earlier
     if actor is not None and not selectors.may_order_for(actor, site):
-        from django.http import Http404
-
         raise Http404
     if not site.is_active:
         raise DomainValidationError.single("site_id", "inactive_site", _("Orders for this site are not possible."))
@@ -158,8 +157,6 @@ def _placed(order: Order, *, actor: Any) -> None:
 def order_confirm(*, actor: Any, order: Order) -> Order:
     """The customer confirms a prepared (draft) replenishment order: it is placed now."""
     if actor is not None and not selectors.may_order_for(actor, order.site):
-        from django.http import Http404
-
         raise Http404
     with transaction.atomic():
         updated = Order.objects.filter(pk=order.pk, status=OrderStatus.DRAFT).update(
