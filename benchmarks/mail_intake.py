@@ -115,9 +115,8 @@ def throughput(args: argparse.Namespace, dovecot) -> None:
 
 
 def corpus(args: argparse.Namespace, dovecot) -> None:
-    from kundennah.channels.email.tests.corpus import mixed_corpus
-
     from kundennah.channels.email.fetching import mailbox_poll
+    from kundennah.channels.email.tests.corpus import mixed_corpus
 
     mailbox = _mailbox(dovecot.port)
     mails = mixed_corpus(args.mails, seed=2, malformed_share=0.05, duplicate_share=0.02, big_attachment_every=100)
