@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from kundennah.channels.portal import customer_required
 from kundennah.commerce import selectors, services
 from kundennah.commerce.confirmation import order_confirmation_schedule, order_pdf
-from kundennah.commerce.models import Order, OrderProblem, OrderStatus
+from kundennah.commerce.models import Order, OrderProblem, OrderStatus, ReplenishmentRule
 from kundennah.commerce.pricing import LineInput, quote, unit_prices
 from kundennah.core.errors import DomainValidationError, InvalidTransitionError
 
@@ -195,3 +195,26 @@ def order_pdf_download(request: HttpRequest, order_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{order.number}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@customer_required
+def replenishment(request: HttpRequest) -> HttpResponse:
+    """The automatic reorders of the contact's sites: what, when, and how (automatic or to confirm)."""
+    sites = selectors.sites_for(request.user, flag="can_order")
+    rules = ReplenishmentRule.objects.filter(site__in=sites).select_related("site", "product", "device").order_by(
+        "site__name", "product__name")
+    if request.method == "POST":
+        rule_id = request.POST.get("rule", "")
+        rule = rules.filter(pk=int(rule_id)).first() if rule_id.isdigit() else None
+        if rule is None:
+            raise Http404
+        try:
+            services.replenishment_rule_mode_set(actor=request.user, rule=rule, mode=request.POST.get("mode", ""),
+                                                 active=request.POST.get("active") == "on")
+        except DomainValidationError:
+            return render(request, "commerce/ordering/replenishment.html",
+                          {"rules": list(rules), "modes": ReplenishmentRule.Mode.choices, "failed": rule.pk},
+                          status=422)
+        return redirect("orders:replenishment")
+    return render(request, "commerce/ordering/replenishment.html",
+                  {"rules": list(rules), "modes": ReplenishmentRule.Mode.choices})

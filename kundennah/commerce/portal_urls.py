@@ -6,6 +6,7 @@ app_name = "orders"
 urlpatterns = [
     path("", ordering_views.order_list, name="list"),
     path("new/", ordering_views.order_new, name="new"),
+    path("replenishment/", ordering_views.replenishment, name="replenishment"),
     path("new/<int:site_id>/", ordering_views.order_form, name="form"),
     path("<int:order_id>/", ordering_views.order_detail, name="detail"),
     path("<int:order_id>/pdf/", ordering_views.order_pdf_download, name="pdf"),

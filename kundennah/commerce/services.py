@@ -297,3 +297,19 @@ def stock_count_record(*, actor: Any, site: Site, product: Product, quantity: De
             what = _("Stock of %(product)s") % {"product": product.name}
             placed = _replenish(rule, level=quantity, what=what) or placed
     return placed
+
+
+def replenishment_rule_mode_set(*, actor: Any, rule: ReplenishmentRule, mode: str, active: bool = True
+                                ) -> ReplenishmentRule:
+    """The customer decides per rule: order automatically, or prepare an order to confirm (or pause it)."""
+    if actor is not None and not selectors.may_order_for(actor, rule.site):
+        raise Http404
+    if mode not in ReplenishmentRule.Mode.values:
+        raise DomainValidationError.single("mode", "invalid_choice", _("Please choose how to reorder."))
+    with transaction.atomic():
+        ReplenishmentRule.objects.filter(pk=rule.pk).update(mode=mode, active=active)
+        event_record(name="replenishment.rule_changed", aggregate_type="site", aggregate_id=rule.site_id,
+                     actor=actor if getattr(actor, "pk", None) else None,
+                     payload={"rule_id": rule.pk, "mode": mode, "active": active})
+    rule.mode, rule.active = mode, active
+    return rule

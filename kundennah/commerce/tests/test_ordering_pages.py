@@ -151,3 +151,32 @@ def test_every_ordering_page_is_closed_to_the_wrong_people(buyer, company, produ
         assert client_for(stranger).get(page).status_code == 404, page
     assert "B-" not in client_for(stranger).get("/portal/orders/").content.decode()
     assert Product.objects.count() == 4
+
+
+def test_the_customer_chooses_per_rule_to_reorder_automatically_or_to_confirm(buyer, company, products, agent):
+    from kundennah.commerce.models import Device, ReplenishmentRule
+
+    first, second, _third = sites_of(company)
+    printer = Device.objects.create(customer=company, site=first, name="Drucker")
+    rule = ReplenishmentRule.objects.create(site=first, product=products["toner"], device=printer,
+                                            threshold=Decimal("15"), order_quantity=1)
+    client = client_for(buyer)
+    page = client.get("/portal/orders/replenishment/")
+    assert page.status_code == 200 and b"Drucker" in page.content
+    assert client.post("/portal/orders/replenishment/", {"rule": rule.pk, "mode": "automatic",
+                                                         "active": "on"}).status_code == 302
+    rule.refresh_from_db()
+    assert rule.mode == "automatic" and rule.active
+    assert client.post("/portal/orders/replenishment/", {"rule": rule.pk, "mode": "sofort"}).status_code == 422
+    # Nobody else changes it: not staff here, not a contact without a right for the site.
+    assert client_for(agent).post("/portal/orders/replenishment/", {"rule": rule.pk, "mode": "draft"}
+                                  ).status_code == 403
+    from kundennah.accounts.models import User
+
+    local = User.objects.create_user("filiale2", email="f2@example.org", password="x" * 20, role=User.Role.CUSTOMER,
+                                     customer=company)
+    PortalRight.objects.create(user=local, customer=company, site=second)
+    assert client_for(local).post("/portal/orders/replenishment/", {"rule": rule.pk, "mode": "draft"}
+                                  ).status_code == 404
+    rule.refresh_from_db()
+    assert rule.mode == "automatic"
