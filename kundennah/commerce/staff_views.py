@@ -1,60 +1,96 @@
-"""Staff pages about orders: the order error rate per month and cause, with its CSV."""
+"""Staff pages about orders: the order error rate (page and CSV), and inviting a customer's
+portal contacts."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from kundennah.commerce.error_rate import order_error_rate
+from kundennah.commerce.account_forms import InvitationForm
+from kundennah.commerce.account_views import invite_submit
+from kundennah.commerce.error_rate import error_rate_csv_rows, order_error_rate, totals_of
 from kundennah.commerce.models import OrderProblem
+from kundennah.commerce.portal_users import contacts_of, grantable_sites
 from kundennah.core.csvsafe import csv_write
 from kundennah.core.permissions import staff_required
+from kundennah.customers.selectors import customer_get_for_user
 
-PERIODS = (3, 6, 12, 24)
+PERIODS = (3, 6, 12, 24, 36)
 
 
-def _months(request: HttpRequest) -> int:
-    try:
-        months = int(request.GET.get("months", 12))
-    except ValueError:
-        return 12
-    return months if months in PERIODS else 12
+class PeriodForm(forms.Form):
+    months = forms.TypedChoiceField(label=gettext_lazy("Period"), coerce=int, required=False,
+                                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built per request, so that the labels speak the reader's language.
+        self.fields["months"].choices = [  # type: ignore[attr-defined]
+            (count, ngettext("last %(count)d month", "last %(count)d months", count) % {"count": count})
+            for count in PERIODS]
+
+    def period(self) -> int:
+        if not self.is_valid():
+            return 12
+        return int(self.cleaned_data.get("months") or 12)
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, int]:
+    form = PeriodForm(request.GET or None, initial={"months": 12})
+    return form, form.period()
 
 
 @staff_required("commerce.view_order_errors")
 def error_rate(request: HttpRequest) -> HttpResponse:
-    months = _months(request)
+    form, months = _period(request)
     rows = order_error_rate(months=months)
-    causes = OrderProblem.Cause.choices
-    totals = {value: sum(row.causes.get(value, 0) for row in rows) for value, _label in causes}
-    orders = sum(row.orders for row in rows)
-    with_problems = sum(row.with_problems for row in rows)
+    totals = totals_of(rows)
     chart: dict[str, Any] = {
-        "months": [formats.date_format(row.month, "M Y") for row in rows],
-        "rate": [float(row.rate) for row in rows],
-        "causes": [[str(label), totals[value]] for value, label in causes],
+        "months": [formats.date_format(row.month, "YEAR_MONTH_FORMAT") for row in rows],
+        "rate": [float(row.rate) if row.rate is not None else None for row in rows],
+        "causes": [[label, count] for _value, label, count in totals.causes],
+        "rate_label": _("Orders with a problem (%)"),
+        "causes_label": _("Orders"),
     }
     return render(request, "commerce/staff/errors.html", {
-        "rows": rows, "causes": causes, "months": months, "periods": PERIODS, "chart": chart,
-        "orders": orders, "with_problems": with_problems,
-        "rate": round(with_problems * 100 / orders, 1) if orders else 0, "nav": "orders",
+        "form": form, "rows": rows, "causes": OrderProblem.Cause.choices, "months": months, "totals": totals,
+        "chart": chart, "nav": "orders",
     })
 
 
 @staff_required("commerce.view_order_errors")
 def error_rate_csv(request: HttpRequest) -> HttpResponse:
-    rows = order_error_rate(months=_months(request))
-    causes = OrderProblem.Cause.choices
+    _form, months = _period(request)
+    rows = order_error_rate(months=months)
     buffer = io.BytesIO()
-    csv_write(buffer, [_("Month"), _("Orders"), _("Orders with a problem"), _("Error rate (%)"),
-                       *[str(label) for _value, label in causes]],
-              ([row.month.strftime("%Y-%m"), row.orders, row.with_problems, row.rate,
-                *[row.causes.get(value, 0) for value, _label in causes]] for row in rows))
+    header = [_("Month"), _("Orders"), _("Orders with a problem"), _("Error rate (%)"),
+              *[str(label) for label in OrderProblem.Cause.labels]]
+    csv_write(buffer, header, error_rate_csv_rows(rows))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="order-error-rate-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="bestellfehler-{months}-monate-{timezone.localdate():%Y-%m-%d}.csv"')
     return response
+
+
+@staff_required("customers.change_customer")
+def customer_invite(request: HttpRequest, customer_id: int) -> HttpResponse:
+    """Invite a portal contact of a customer (staff), beside the contacts it already has."""
+    customer = customer_get_for_user(user=request.user, customer_id=customer_id)
+    all_sites, sites = grantable_sites(request.user, customer)
+    form = InvitationForm(request.POST or None, all_sites=all_sites, sites=[site for site in sites if site.is_active])
+    if request.method == "POST":
+        invited = invite_submit(request, customer, form)
+        if invited is not None:
+            messages.success(request, _("The invitation went to %(email)s.") % {"email": invited.email})
+            return redirect("commerce:invite", customer_id=customer.pk)
+    return render(request, "commerce/staff/invite.html", {
+        "customer": customer, "contacts": contacts_of(customer), "form": form, "nav": "customers",
+    }, status=400 if form.is_bound else 200)
