@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "kundennah.channels",
     "kundennah.channels.email",
     "kundennah.commerce",
+    "kundennah.feedback",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,18 @@ KUNDENNAH_DEFAULT_STATE = env.str("KUNDENNAH_DEFAULT_STATE", default="")
 KUNDENNAH_DEFAULT_TEAM = env.str("KUNDENNAH_DEFAULT_TEAM", default="")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENTS_PER_MESSAGE = env.int("ATTACHMENTS_PER_MESSAGE", default=10)
+
+# --- Feedback after a contact ---------------------------------------------------------------
+# At most one survey per customer (or address) in this many days: no survey fatigue.
+FEEDBACK_SURVEY_GAP_DAYS = env.int("FEEDBACK_SURVEY_GAP_DAYS", default=14)
+# How long a survey link works, and how long an answer can still be changed.
+FEEDBACK_LINK_DAYS = env.int("FEEDBACK_LINK_DAYS", default=30)
+FEEDBACK_CHANGE_DAYS = env.int("FEEDBACK_CHANGE_DAYS", default=7)
+# Wait before asking: a concern may be reopened within the hour, a parcel needs days to arrive.
+FEEDBACK_CONCERN_DELAY_MINUTES = env.int("FEEDBACK_CONCERN_DELAY_MINUTES", default=60)
+FEEDBACK_ORDER_DELAY_DAYS = env.int("FEEDBACK_ORDER_DELAY_DAYS", default=2)
+# Answers accepted from one network address per hour (a flood is refused, not counted).
+FEEDBACK_ANSWERS_PER_ADDRESS_HOUR = env.int("FEEDBACK_ANSWERS_PER_ADDRESS_HOUR", default=30)
 
 # --- Search and the customer record -------------------------------------------------------
 SEARCH_RESULT_LIMIT = env.int("SEARCH_RESULT_LIMIT", default=25)
