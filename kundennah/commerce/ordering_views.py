@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
+from django.contrib import messages
 from django.core import signing
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +26,7 @@ from kundennah.commerce import selectors, services
 from kundennah.commerce.confirmation import order_confirmation_schedule, order_pdf
 from kundennah.commerce.models import Order, OrderProblem, OrderStatus, ReplenishmentRule
 from kundennah.commerce.pricing import LineInput, quote, unit_prices
+from kundennah.commerce.template_views import template_quantities
 from kundennah.core.errors import DomainValidationError, InvalidTransitionError
 
 SUBMISSION_SALT = "kundennah.portal.order-submission"
@@ -77,6 +80,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(request, "commerce/ordering/list.html", {
         "drafts": drafts, "orders": [o for o in orders if o.status != OrderStatus.DRAFT],
         "can_order": selectors.sites_for(request.user).exists(),
+        "sees_invoices": any(right.can_see_invoices for right in selectors.rights_of(request.user)),
         "manages_users": any(right.can_manage_users for right in selectors.rights_of(request.user)),
     })
 
@@ -86,8 +90,9 @@ def order_new(request: HttpRequest) -> HttpResponse:
     sites = list(selectors.sites_for(request.user, flag="can_order").select_related("bank_account"))
     if len(sites) == 1:
         return redirect("orders:form", site_id=sites[0].pk)
+    templates = selectors.order_templates_by_site(request.user)
     return render(request, "commerce/ordering/sites.html", {
-        "sites": [(site, services.payment_of(site)) for site in sites]})
+        "sites": [(site, services.payment_of(site), templates.get(site.pk, [])) for site in sites]})
 
 
 def _form_context(site: Any, quantities: dict[str, int], **extra: Any) -> dict[str, Any]:
@@ -102,6 +107,12 @@ def order_form(request: HttpRequest, site_id: int) -> HttpResponse:
         quantities: dict[str, int] = {}
         notes: list[str] = []
         again = request.GET.get("again")
+        chosen = None
+        if request.GET.get("template"):
+            chosen = selectors.order_template_get_for_user(user=request.user, template_id=request.GET["template"])
+            if chosen.site_id != site.pk:
+                raise Http404
+            quantities, notes = template_quantities(chosen)
         if again:
             try:
                 earlier = selectors.order_get_for_user(user=request.user, order_id=again)
@@ -114,9 +125,13 @@ def order_form(request: HttpRequest, site_id: int) -> HttpResponse:
                         quantities[line.sku] = line.quantity
                     else:
                         notes.append(_("%(name)s can no longer be ordered and was left out.") % {"name": line.name})
-        return render(request, "commerce/ordering/form.html", _form_context(site, quantities, notes=notes))
+        return render(request, "commerce/ordering/form.html", _form_context(
+            site, quantities, notes=notes, chosen=chosen,
+            templates=list(selectors.order_templates_of(user=request.user, site=site))))
     quantities, problems = _quantities(request)
     reference = " ".join(request.POST.get("customer_reference", "").split())[:50]
+    if request.POST.get("action") == "save_template":
+        return _template_save(request, site, quantities, problems, reference)
     if request.POST.get("action") == "edit":
         return render(request, "commerce/ordering/form.html", _form_context(site, quantities, reference=reference))
     skus = list(quantities)
@@ -150,6 +165,36 @@ def order_form(request: HttpRequest, site_id: int) -> HttpResponse:
         if not existed:
             order_confirmation_schedule(order, base_url=request.build_absolute_uri("/"))
     return redirect("orders:detail", order_id=order.pk)
+
+
+def _template_save(request: HttpRequest, site: Any, quantities: dict[str, int], problems: dict[str, str],
+                   reference: str) -> HttpResponse:
+    """"Save as template" on the order form: the quantities as the site's template, then back to the form."""
+    name = " ".join(request.POST.get("template_name", "").split())[:100]
+    errors: dict[str, str] = dict(problems)
+    template = None
+    if not problems:
+        try:
+            template = services.order_template_save(actor=request.user, site=site, name=name, quantities=quantities)
+        except DomainValidationError as error:
+            errors.update({f"template_{e.field}": str(e.message) for e in error.errors})
+    if template is None:
+        return render(request, "commerce/ordering/form.html", _form_context(
+            site, quantities, errors=errors, reference=reference, template_name=name,
+            templates=list(selectors.order_templates_of(user=request.user, site=site))), status=422)
+    messages.success(request, _("Saved as template “%(name)s”.") % {"name": template.name})
+    return redirect(f"{reverse('orders:form', kwargs={'site_id': site.pk})}?template={template.pk}")
+
+
+@customer_required
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    """Invoiced orders of the sites the contact may see invoices for (403 without any), newest first."""
+    sites = list(selectors.invoice_sites_for(request.user))
+    raw = request.GET.get("site", "")
+    site_id = int(raw) if raw.isdigit() else None
+    invoices = list(selectors.invoices_visible_to(request.user, site_id=site_id)[:LIST_LIMIT])
+    return render(request, "commerce/ordering/invoices.html", {
+        "invoices": invoices, "sites": sites, "site_id": site_id, "limit": LIST_LIMIT})
 
 
 @customer_required

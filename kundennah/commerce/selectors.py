@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from kundennah.commerce.models import Order, PortalRight, Product
+from kundennah.commerce.models import Order, OrderStatus, OrderTemplate, PortalRight, Product
 from kundennah.customers.models import Site
 
 
@@ -98,3 +98,51 @@ def order_by_number_for_user(*, user: Any, number: str) -> Order:
 
 def catalogue() -> QuerySet[Product]:
     return Product.objects.filter(active=True).order_by("name", "sku")
+
+
+def order_templates_of(*, user: Any, site: Site) -> QuerySet[OrderTemplate]:
+    """The site's templates, for a contact who may order for it (else none)."""
+    return OrderTemplate.objects.filter(site__in=sites_for(user, flag="can_order"), site=site).order_by("name")
+
+
+def order_templates_by_site(user: Any) -> dict[int, list[OrderTemplate]]:
+    """Templates of every site ``user`` may order for, by site id."""
+    grouped: dict[int, list[OrderTemplate]] = {}
+    for template in OrderTemplate.objects.filter(site__in=sites_for(user, flag="can_order")).order_by("name"):
+        grouped.setdefault(template.site_id, []).append(template)
+    return grouped
+
+
+def order_template_get_for_user(*, user: Any, template_id: int | str) -> OrderTemplate:
+    """A template of a site the contact may order for, else 404."""
+    try:
+        pk = int(template_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    template = (OrderTemplate.objects.filter(pk=pk, site__in=sites_for(user, flag="can_order"))
+                .select_related("site").prefetch_related("lines__product").first())
+    if template is None:
+        raise Http404
+    return template
+
+
+def invoice_sites_for(user: Any) -> QuerySet[Site]:
+    """Sites (active or not) whose invoices ``user`` may see; 403 when there is none."""
+    where = _site_filter(rights_of(user), "can_see_invoices")
+    if where is None:
+        raise PermissionDenied
+    return Site.objects.filter(where).order_by("name")
+
+
+def invoices_visible_to(user: Any, *, site_id: int | None = None) -> QuerySet[Order]:
+    """Invoiced orders of the sites ``user`` may see invoices for, newest invoice first.
+
+    ``site_id`` narrows to one of them; any other site is a 404.
+    """
+    sites = invoice_sites_for(user)
+    if site_id is not None:
+        if not sites.filter(pk=site_id).exists():
+            raise Http404
+        sites = sites.filter(pk=site_id)
+    return (Order.objects.filter(site__in=sites, status=OrderStatus.INVOICED).exclude(invoice_number="")
+            .select_related("site").order_by("-invoiced_at", "-id"))

@@ -27,12 +27,14 @@ from kundennah.commerce.models import (
     OrderLine,
     OrderProblem,
     OrderStatus,
+    OrderTemplate,
+    OrderTemplateLine,
     PaymentMethod,
     Product,
     ReplenishmentRule,
     StockCount,
 )
-from kundennah.commerce.pricing import LineInput, Quote, quote
+from kundennah.commerce.pricing import MAX_QUANTITY, LineInput, Quote, quote
 from kundennah.core.errors import ConflictError, DomainValidationError, InvalidTransitionError
 from kundennah.core.events import event_record
 from kundennah.core.sequences import counter_next
@@ -313,3 +315,76 @@ def replenishment_rule_mode_set(*, actor: Any, rule: ReplenishmentRule, mode: st
                      payload={"rule_id": rule.pk, "mode": mode, "active": active})
     rule.mode, rule.active = mode, active
     return rule
+
+
+# --- Order templates --------------------------------------------------------------------------
+
+
+def _template_name(name: str) -> str:
+    cleaned = " ".join(name.split())[:100]
+    if not cleaned:
+        raise DomainValidationError.single("name", "required", _("Please give the template a name."))
+    return cleaned
+
+
+def order_template_save(*, actor: Any, site: Site, name: str, quantities: dict[str, int]) -> OrderTemplate:
+    """Save quantities (SKU → number) as the site's template ``name``; the same name is replaced.
+
+    Only what may be ordered now is kept (active products, quantities above zero); prices are
+    never stored: an order started from a template is priced when it is placed.
+    """
+    if actor is not None and not selectors.may_order_for(actor, site):
+        raise Http404
+    cleaned = _template_name(name)
+    wanted = {sku: quantity for sku, quantity in quantities.items() if quantity > 0}
+    if any(quantity > MAX_QUANTITY for quantity in wanted.values()):
+        raise DomainValidationError.single("lines", "invalid_quantity", _(
+            "At most %(count)d per line; please call us for larger orders.") % {"count": MAX_QUANTITY})
+    products = {p.sku: p for p in Product.objects.filter(sku__in=list(wanted), active=True)}
+    lines = [(products[sku], quantity) for sku, quantity in wanted.items() if sku in products]
+    if not lines:
+        raise DomainValidationError.single("lines", "required",
+                                           _("Please enter at least one quantity to save as a template."))
+    with transaction.atomic():
+        template, created = OrderTemplate.objects.select_for_update().get_or_create(
+            site=site, name=cleaned, defaults={"created_by": actor if getattr(actor, "pk", None) else None})
+        template.lines.all().delete()
+        OrderTemplateLine.objects.bulk_create([OrderTemplateLine(template=template, product=product, quantity=quantity)
+                                               for product, quantity in lines])
+        event_record(name="order_template.saved", aggregate_type="site", aggregate_id=site.pk,
+                     actor=actor if getattr(actor, "pk", None) else None,
+                     payload={"template_id": template.pk, "name": cleaned, "created": created,
+                              "lines": [{"sku": product.sku, "quantity": quantity} for product, quantity in lines]})
+    return template
+
+
+def order_template_rename(*, actor: Any, template: OrderTemplate, name: str) -> OrderTemplate:
+    if actor is not None and not selectors.may_order_for(actor, template.site):
+        raise Http404
+    cleaned = _template_name(name)
+    if cleaned == template.name:
+        return template
+    if OrderTemplate.objects.filter(site_id=template.site_id, name=cleaned).exclude(pk=template.pk).exists():
+        raise DomainValidationError.single("name", "duplicate",
+                                           _("This site already has a template with this name."))
+    with transaction.atomic():
+        try:
+            OrderTemplate.objects.filter(pk=template.pk).update(name=cleaned)
+        except IntegrityError:
+            raise DomainValidationError.single("name", "duplicate",
+                                               _("This site already has a template with this name.")) from None
+        event_record(name="order_template.renamed", aggregate_type="site", aggregate_id=template.site_id,
+                     actor=actor if getattr(actor, "pk", None) else None,
+                     payload={"template_id": template.pk, "old_name": template.name, "name": cleaned})
+    template.name = cleaned
+    return template
+
+
+def order_template_delete(*, actor: Any, template: OrderTemplate) -> None:
+    if actor is not None and not selectors.may_order_for(actor, template.site):
+        raise Http404
+    with transaction.atomic():
+        event_record(name="order_template.deleted", aggregate_type="site", aggregate_id=template.site_id,
+                     actor=actor if getattr(actor, "pk", None) else None,
+                     payload={"template_id": template.pk, "name": template.name})
+        OrderTemplate.objects.filter(pk=template.pk).delete()
