@@ -1,5 +1,5 @@
-"""Staff pages about orders: the order error rate (page and CSV), and inviting a customer's
-portal contacts."""
+"""Staff pages about orders: the order error rate (page and CSV), inviting a customer's portal
+contacts and changing their rights."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from kundennah.commerce.account_forms import InvitationForm
+from kundennah.commerce.account_forms import InvitationForm, RightsForm
 from kundennah.commerce.account_views import invite_submit
 from kundennah.commerce.error_rate import error_rate_csv_rows, order_error_rate, totals_of
 from kundennah.commerce.models import OrderProblem
-from kundennah.commerce.portal_users import contacts_of, grantable_sites
+from kundennah.commerce.portal_users import contact_get_for_manager, contacts_of, grantable_sites, rights_set
 from kundennah.core.csvsafe import csv_write
+from kundennah.core.forms import form_submit
 from kundennah.core.permissions import staff_required
 from kundennah.customers.selectors import customer_get_for_user
 
@@ -93,4 +94,23 @@ def customer_invite(request: HttpRequest, customer_id: int) -> HttpResponse:
             return redirect("commerce:invite", customer_id=customer.pk)
     return render(request, "commerce/staff/invite.html", {
         "customer": customer, "contacts": contacts_of(customer), "form": form, "nav": "customers",
+    }, status=400 if form.is_bound else 200)
+
+
+@staff_required("customers.change_customer")
+def contact_rights(request: HttpRequest, customer_id: int, user_id: int) -> HttpResponse:
+    """Change a portal contact's rights per site (staff), with the service user managers use."""
+    customer = customer_get_for_user(user=request.user, customer_id=customer_id)
+    contact = contact_get_for_manager(actor=request.user, customer=customer, user_id=user_id)
+    all_sites, sites = grantable_sites(request.user, customer)
+    form = RightsForm(request.POST or None, all_sites=all_sites, sites=sites,
+                      current=list(contact.portal_rights.select_related("site")))
+    saved = None
+    if request.method == "POST":
+        saved = form_submit(form, lambda _data: rights_set(actor=request.user, user=contact, rights=form.rights()))
+    if saved is not None:
+        messages.success(request, _("The rights of %(name)s are saved.") % {"name": contact.display_name})
+        return redirect("commerce:invite", customer_id=customer.pk)
+    return render(request, "commerce/staff/rights.html", {
+        "customer": customer, "contact": contact, "form": form, "nav": "customers",
     }, status=400 if form.is_bound else 200)
