@@ -17,6 +17,8 @@ urlpatterns = [
     path("portal/orders/", include("kundennah.commerce.portal_urls")),
     path("portal/account/", include("kundennah.commerce.account_urls")),
     path("orders/", include("kundennah.commerce.staff_urls")),
+    path("feedback/", include("kundennah.feedback.urls")),
+    path("u/", include("kundennah.feedback.public_urls")),
     path("", include("kundennah.channels.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

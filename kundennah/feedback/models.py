@@ -90,6 +90,10 @@ class OptOutAddress(models.Model):
     address = models.CharField(max_length=320, unique=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return self.address
+
+
 
 class Fulfilled(models.TextChoices):
     YES = "yes", _("Yes")
@@ -175,6 +179,10 @@ class CustomerBalance(models.Model):
         verbose_name = _("customer balance")
         verbose_name_plural = _("customer balances")
 
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.running:.0f}"
+
+
 
 class ResponseProduct(models.Model):
     """The products of an order an answer was about: the product driver's data."""
@@ -184,6 +192,10 @@ class ResponseProduct(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["response", "product"], name="response_product_once")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.product_id}"
+
 
 
 class MessageTone(models.Model):
@@ -195,6 +207,10 @@ class MessageTone(models.Model):
     sentiment_score = models.FloatField()
     topic = models.CharField(max_length=80, blank=True)
     analysed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.message_id}: {self.sentiment}"
+
 
 
 class TextModel(models.Model):
@@ -210,6 +226,10 @@ class TextModel(models.Model):
         verbose_name = _("sentiment model")
         verbose_name_plural = _("sentiment models")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d} ({self.trained_on})"
+
 
 
 class InsightRun(models.Model):
@@ -234,6 +254,10 @@ class InsightRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.state}"
+
 
 
 class BalanceCell(models.Model):
@@ -265,6 +289,10 @@ class BalanceCell(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["dimension", "month"], name="balance_cell_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.dimension}={self.value}"
+
 
 
 class DriverAction(models.Model):

@@ -301,7 +301,7 @@ def survey_answer(*, survey: Survey, fulfilled: str, feeling: Any, comment: str 
     with transaction.atomic():
         locked = Survey.objects.select_for_update().select_related("concern", "order").get(pk=survey.pk)
         response = Response.objects.filter(survey=locked).first()
-        locked.response = response  # type: ignore[misc]
+        locked.response = response
         if not survey_is_answerable(locked, now=now):
             raise DomainValidationError.single("survey", "closed", _("This survey can no longer be answered."))
         balance = contact_balance(fulfilled=fulfilled, feeling=feeling_value)
@@ -322,7 +322,7 @@ def survey_answer(*, survey: Survey, fulfilled: str, feeling: Any, comment: str 
         response.sentiment = tone.sentiment if tone else ""
         response.sentiment_score = tone.score if tone else None
         response.save()
-        if locked.order_id and not response.products.exists():
+        if locked.order is not None and not response.products.exists():
             ResponseProduct.objects.bulk_create(
                 [ResponseProduct(response=response, product_id=pid)
                  for pid in set(locked.order.lines.values_list("product_id", flat=True))],
@@ -348,7 +348,8 @@ def survey_answer(*, survey: Survey, fulfilled: str, feeling: Any, comment: str 
 def customer_balance_refresh(*, customer_id: int) -> Any:
     """Recompute the customer's running balance from all their answers (oldest first)."""
     balances = list(
-        Response.objects.filter(customer_id=customer_id).order_by("contact_at", "id").values_list("balance", "contact_at")
+        Response.objects.filter(customer_id=customer_id).order_by("contact_at", "id")
+        .values_list("balance", "contact_at")
     )
     standing = standing_of([value for value, _at in balances])
     if standing is None:

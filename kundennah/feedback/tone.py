@@ -9,10 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kundennah.feedback.models import TextModel
-from kundennah.feedback.text.language import language_of
-from kundennah.feedback.text.sentiment import SentimentModel
+
+if TYPE_CHECKING:
+    from kundennah.feedback.text.sentiment import SentimentModel
 
 _lock = threading.Lock()
 _loaded: tuple[int, SentimentModel] | None = None
@@ -27,6 +29,9 @@ class Tone:
 
 def sentiment_model() -> SentimentModel:
     """The newest trained model, else the seed."""
+    # Imported here: scikit-learn costs start-up time every web process would otherwise pay.
+    from kundennah.feedback.text.sentiment import SentimentModel
+
     global _loaded
     newest = TextModel.objects.order_by("-created_at", "-id").values_list("id", flat=True).first() or 0
     with _lock:
@@ -41,6 +46,8 @@ def sentiment_model() -> SentimentModel:
 
 def tones_of(texts: Sequence[str], *, model: SentimentModel | None = None) -> list[Tone]:
     """Language, sentiment and score of each text; empty texts get an empty language and neutral."""
+    from kundennah.feedback.text.language import language_of
+
     if not texts:
         return []
     predicted = (model or sentiment_model()).predict(list(texts))
