@@ -5,5 +5,6 @@ Pure Python (NumPy, SciPy, scikit-learn, snowball stemming); no Django, no netwo
 
 from .language import language_of
 from .sentiment import Sentiment, SentimentModel
+from .topics import Topic, TopicResult, topics_find
 
-__all__ = ["Sentiment", "SentimentModel", "language_of"]
+__all__ = ["Sentiment", "SentimentModel", "Topic", "TopicResult", "language_of", "topics_find"]
