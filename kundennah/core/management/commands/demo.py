@@ -30,6 +30,7 @@ from kundennah.customers.seeding.demo import (
     demo_passwords,
     demo_users_ensure,
 )
+from kundennah.feedback.demo import feedback_demo_load, feedback_demo_loaded
 from kundennah.service.demo import service_demo_load, service_demo_loaded
 
 LOGINS_FILE = "demo-logins.json"
@@ -133,6 +134,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{service_demo_load()} demo concerns loaded.")
         if not commerce_demo_loaded():
             self.stdout.write(f"{commerce_demo_load()} demo orders loaded.")
+        if not feedback_demo_loaded():
+            self.stdout.write(f"{feedback_demo_load()} demo feedback answers loaded.")
+        # The feedback insights (tone, topics, drivers) are to be computed here once their run exists.
 
         url = f"http://{options['host']}:{options['port']}/"
         self._print_logins(url, logins, path if not from_env else None)
