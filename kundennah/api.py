@@ -116,3 +116,8 @@ api.add_router("/price-lists", price_lists_router)
 api.add_router("/orders", orders_router)
 api.add_router("/devices", devices_router)
 api.add_router("/stock-counts", stock_router)
+
+from kundennah.feedback.api import feedback_router, insights_router  # noqa: E402
+
+api.add_router("/insights", insights_router)
+api.add_router("/feedback", feedback_router)

@@ -92,6 +92,9 @@ def _record(request: HttpRequest, customer_id: int) -> selectors.Customer360:
     )
     # The service desk's open concerns of this customer, as far as the caller may see them.
     record.open_concerns = customer_concerns(user=request.user, customer_id=customer_id, open_only=True)
+    from kundennah.feedback.selectors import standings_of
+
+    record.balance = standings_of([int(customer_id)]).get(int(customer_id))
     return record
 
 

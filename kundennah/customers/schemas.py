@@ -651,6 +651,23 @@ class ProfileOut(Schema):
         return cls(**{name: getattr(customer, name) for name in fields})
 
 
+class BalanceOut(Schema):
+    """The customer's emotional balance from answered surveys (−100…100), see docs/feedback.md."""
+
+    running: float = Field(..., description="Running balance: the newest answer weighs as much as all earlier ones")
+    trend: Literal["new", "rising", "steady", "falling"]
+    change: float | None = Field(..., description="Running balance now minus three answers earlier")
+    answers: int
+
+    @classmethod
+    def of(cls, standing: Any) -> BalanceOut | None:
+        if standing is None:
+            return None
+        change = standing.change
+        return cls(running=round(standing.running, 1), trend=standing.trend,
+                   change=None if change is None else round(change, 1), answers=standing.answers)
+
+
 class CustomerOut(Schema):
     """The 360: everything about one customer in one answer."""
 
@@ -674,6 +691,7 @@ class CustomerOut(Schema):
     recent_timeline: list[InteractionOut]
     timeline_next_cursor: str | None
     channel_counts: dict[str, int]
+    balance: BalanceOut | None = Field(None, description="Emotional balance; null while no survey was answered")
 
     @classmethod
     def of(cls, c: Customer360, url: str) -> CustomerOut:
@@ -694,6 +712,7 @@ class CustomerOut(Schema):
             recent_timeline=[InteractionOut.of(i) for i in c.timeline.items],
             timeline_next_cursor=c.timeline.next_cursor,
             channel_counts=dict(c.channel_counts),
+            balance=BalanceOut.of(c.balance),
         )
 
 

@@ -127,6 +127,8 @@ class Customer360:
     channel_counts: dict[str, int]
     timeline_channel: str | None = None
     open_concerns: list[Any] = field(default_factory=list)
+    # The emotional balance from feedback (a ``feedback.balance.Standing``), joined in by the API.
+    balance: Any = None
 
     def primary(self, kind: str) -> ContactPoint | None:
         return next((p for p in self.contact_points if p.kind == kind and p.is_primary), None)

@@ -416,3 +416,81 @@ def survey_opt_out(*, survey: Survey) -> None:
             OptOutAddress.objects.get_or_create(address=survey.recipient_email.strip().lower())
         Survey.objects.filter(state=Survey.State.OFFERED, recipient_email__iexact=survey.recipient_email).exclude(
             pk=survey.pk).update(state=Survey.State.SKIPPED, skip_reason=Survey.Skip.OPTED_OUT)
+
+
+# --- Acting on insights ---------------------------------------------------------------------
+
+
+def driver_action_create(*, actor: Any, dimension: str, value: str, label: str, title: str, owner: Any,
+                         due_on: dt.date | None = None) -> Any:
+    """Turn a driver into a task with an owner. Its balance now is kept, to follow the effect."""
+    from kundennah.accounts.models import User
+    from kundennah.feedback.drivers import responses_of_driver
+    from kundennah.feedback.models import BalanceCell, DriverAction
+
+    errors = ErrorCollector()
+    if dimension not in BalanceCell.Dimension.values or dimension == BalanceCell.Dimension.ALL:
+        errors.add("dimension", "invalid_choice", _("This kind of driver is unknown."))
+    title = " ".join((title or "").split())
+    if not title:
+        errors.add("title", "required", _("Please say what is to be done."))
+    elif len(title) > 300:
+        errors.add("title", "too_long", _("At most %(limit)d characters.") % {"limit": 300})
+    if owner is None or not isinstance(owner, User) or not owner.is_active or not owner.is_staff_member:
+        errors.add("owner", "invalid_owner", _("Please choose an active member of staff as owner."))
+    if due_on is not None and due_on < timezone.localdate():
+        errors.add("due_on", "in_past", _("The due date cannot lie in the past."))
+    errors.raise_if_any()
+    since = timezone.now() - dt.timedelta(days=90)
+    behind = list(responses_of_driver(user=actor, dimension=dimension, value=value, since=since)
+                  .values_list("balance", flat=True))
+    with transaction.atomic():
+        action = DriverAction.objects.create(
+            dimension=dimension, value=value[:80], label=(label or value)[:200], title=title, owner=owner,
+            due_on=due_on, baseline_balance=round(sum(behind) / len(behind), 1) if behind else 0.0,
+            baseline_answers=len(behind), created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        event_record(name="feedback.driver_task_created", aggregate_type="driver_action", aggregate_id=action.pk,
+                     actor=actor, payload={"dimension": dimension, "value": value, "title": title,
+                                           "owner_id": owner.pk})
+    return action
+
+
+def driver_action_done(*, actor: Any, action: Any) -> Any:
+    from kundennah.feedback.models import DriverAction
+
+    with transaction.atomic():
+        updated = DriverAction.objects.filter(pk=action.pk, state=DriverAction.State.OPEN).update(
+            state=DriverAction.State.DONE, done_at=timezone.now())
+        if updated:
+            event_record(name="feedback.driver_task_done", aggregate_type="driver_action", aggregate_id=action.pk,
+                         actor=actor, payload={"title": action.title})
+    action.refresh_from_db()
+    return action
+
+
+def sentiment_retrain(*, actor: Any = None, limit: int = 200_000) -> Any:
+    """Train the sentiment model on the company's own rated comments (a rating labels its comment:
+    feeling 1–2 negative, 3 neutral, 4–5 positive), with its cross-validated accuracy beside the
+    majority-class baseline. Raises DomainValidationError when there are too few labels."""
+    from kundennah.feedback.models import TextModel
+    from kundennah.feedback.text.sentiment import SentimentModel
+    from kundennah.feedback.training import cross_validated_accuracy
+
+    rows = list(Response.objects.exclude(comment="").order_by("-id").values_list("comment", "feeling")[:limit])
+    texts = [text for text, _feeling in rows]
+    labels = [LABEL_OF_FEELING[feeling] for _text, feeling in rows]
+    try:
+        accuracy, baseline = cross_validated_accuracy(texts, labels)
+        model = SentimentModel.train(texts, labels)
+    except ValueError as exc:
+        raise DomainValidationError.single("training", "too_few_labels", str(exc)) from None
+    with transaction.atomic():
+        stored = TextModel.objects.create(data=model.to_bytes(), trained_on=len(texts), accuracy=accuracy,
+                                          baseline=baseline)
+        event_record(name="feedback.model_trained", aggregate_type="text_model", aggregate_id=stored.pk, actor=actor,
+                     payload={"trained_on": len(texts), "accuracy": accuracy, "baseline": baseline})
+    return stored
+
+
+LABEL_OF_FEELING = {1: "negative", 2: "negative", 3: "neutral", 4: "positive", 5: "positive"}

@@ -29,3 +29,17 @@ def surveys_run_task() -> int:
 @db_periodic_task(crontab(minute="*/5"))
 def surveys_periodic_task() -> None:
     surveys_run_task.call_local()
+
+
+@db_task()
+def insights_recompute_task(actor_id: int | None = None) -> None:
+    from kundennah.accounts.models import User
+    from kundennah.feedback.insights import insights_recompute
+
+    insights_recompute(actor=User.objects.filter(pk=actor_id).first() if actor_id else None)
+
+
+@db_periodic_task(crontab(hour="2", minute="15"))
+def insights_nightly_task() -> None:
+    """Nightly: tone, topics and drivers from all answers, so the page shows yesterday's news."""
+    insights_recompute_task.call_local()
