@@ -2,8 +2,9 @@
 
 The answer service scores the tone, writes the timeline, the outbox and perhaps a follow-up
 concern for every answer: right for real answers, far too slow for a hundred thousand. This
-generator writes survey and answer rows with bulk inserts in batches, the customers' running
-balances computed once at the end, and leaves tone and topic empty for the insights run.
+generator writes survey and answer rows in batches of plain inserts (``executemany`` on SQLite,
+``COPY`` on PostgreSQL), the customers' running balances computed once at the end, and leaves
+tone and topic empty for the insights run.
 
 The data tells a story, so the insights page has something to say:
 
@@ -27,9 +28,9 @@ import secrets
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from kundennah.accounts.models import Team
@@ -360,8 +361,9 @@ def feedback_history_seed(*, responses: int, months: int = 12, seed: int = 2026,
                     years[timezone.localtime(plan.contact_at).year] += 1
             references = {year: counter_take(name=f"concern-{year}", count=count) for year, count in years.items()}
         written = 0
+        rows = _Rows()
         for start in range(0, len(plans), batch_size):
-            _write(plans[start:start + batch_size], world=world, rng=rng, references=references)
+            _write(plans[start:start + batch_size], world=world, rng=rng, references=references, rows=rows)
             written += len(plans[start:start + batch_size])
             if progress is not None:
                 progress(written)
@@ -391,7 +393,65 @@ def _concern_for(plan: _Plan, *, rng: random.Random, world: _World, reference: s
     return concern, message
 
 
-def _write(plans: list[_Plan], *, world: _World, rng: random.Random, references: dict[int, list[int]]) -> None:
+class _Rows:
+    """Inserts rows without the ORM's per-value work: ``executemany`` on SQLite, ``COPY`` on
+    PostgreSQL. ``bulk_create`` spends most of its time preparing each value (a hundred thousand
+    answers are over a million values); the rows here are already in the database's form.
+    Primary keys are reserved first, so answers can name their surveys. Runs inside the caller's
+    transaction (on SQLite ``BEGIN IMMEDIATE``: nobody else inserts meanwhile)."""
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        if connection.vendor not in {"sqlite", "postgresql"}:
+            raise NotImplementedError(f"Feedback seeding does not support {connection.vendor}.")
+        self.sqlite = connection.vendor == "sqlite"
+        self.cursor = connection.connection.cursor()
+        self._next: dict[str, int] = {}
+
+    def time(self, value: dt.datetime | None) -> Any:
+        if value is None or not self.sqlite:
+            return value
+        # What Django's SQLite backend stores for an aware datetime: naive UTC text.
+        return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+
+    def ids(self, model: type[models.Model], count: int) -> list[int]:
+        table = model._meta.db_table
+        if not self.sqlite:
+            self.cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                                (table, count))
+            return [row[0] for row in self.cursor.fetchall()]
+        if table not in self._next:
+            seq = self.cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+            highest = self.cursor.execute(f'SELECT MAX(id) FROM "{table}"').fetchone()  # noqa: S608
+            self._next[table] = max(seq[0] if seq else 0, highest[0] or 0) + 1
+        first = self._next[table]
+        self._next[table] = first + count
+        return list(range(first, first + count))
+
+    def insert(self, model: type[models.Model], fields: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        columns = ", ".join(f'"{model._meta.get_field(name).column}"' for name in fields)  # type: ignore[union-attr]
+        table = model._meta.db_table
+        if self.sqlite:
+            marks = ", ".join("?" * len(fields))
+            self.cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', rows)  # noqa: S608
+            return
+        with self.cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+_SURVEY_FIELDS = ("id", "key", "trigger", "concern_id", "order_id", "customer_id", "site_id", "team_id", "channel",
+                  "category_id", "recipient_email", "recipient_name", "language", "subject", "state", "skip_reason",
+                  "contact_at", "created_at", "send_after", "sent_at", "opened_at", "expires_at")
+_RESPONSE_FIELDS = ("id", "survey_id", "fulfilled", "feeling", "comment", "balance", "answered_at", "changed_at",
+                    "changes", "customer_id", "site_id", "team_id", "channel", "category_id", "trigger",
+                    "contact_at", "language", "sentiment", "sentiment_score", "topic", "follow_up_id")
+
+
+def _write(plans: list[_Plan], *, world: _World, rng: random.Random, references: dict[int, list[int]],
+           rows: _Rows) -> None:
     concern_of: dict[int, Concern] = {}
     if references:
         messages = []
@@ -407,42 +467,41 @@ def _write(plans: list[_Plan], *, world: _World, rng: random.Random, references:
         for message in messages:
             message.concern_id = message.concern.pk
         Message.objects.bulk_create(messages)
-    surveys = []
-    for index, plan in enumerate(plans):
+    survey_ids = rows.ids(Survey, len(plans))
+    response_ids = rows.ids(Response, len(plans))
+    surveys: list[tuple[Any, ...]] = []
+    answers: list[tuple[Any, ...]] = []
+    products: list[tuple[int, int]] = []
+    t = rows.time
+    for index, (plan, survey_id, response_id) in enumerate(zip(plans, survey_ids, response_ids, strict=True)):
         linked = concern_of.get(index)
         delay = dt.timedelta(days=2) if plan.trigger == Survey.Trigger.ORDER else dt.timedelta(hours=1)
         sent = plan.contact_at + delay
+        opened = sent + dt.timedelta(hours=rng.uniform(0.1, 30))
+        answered = t(opened + dt.timedelta(minutes=rng.uniform(1, 20)))
         subject = (f"{linked.reference} · {linked.subject}" if linked is not None
                    else f"Bestellung vom {timezone.localtime(plan.contact_at):%d.%m.%Y}"
                    if plan.trigger == Survey.Trigger.ORDER else "Anliegen")
-        surveys.append(Survey(
-            key=survey_key_new(), trigger=plan.trigger, concern=linked, customer_id=plan.customer_id,
-            site_id=plan.site_id, team_id=plan.team_id, channel=plan.channel, category_id=plan.category_id,
-            recipient_email=world.emails.get(plan.customer_id or 0, ""),
-            recipient_name=world.names.get(plan.customer_id or 0, "")[:200], language=plan.language or "de",
-            subject=subject[:300], state=Survey.State.ANSWERED, contact_at=plan.contact_at, send_after=sent,
-            sent_at=sent, opened_at=sent + dt.timedelta(hours=rng.uniform(0.1, 30)),
-            expires_at=sent + dt.timedelta(days=30),
+        contact_at = t(plan.contact_at)
+        # created_at says when a survey was offered (the "asked recently" rule reads it): history, not today.
+        surveys.append((
+            survey_id, survey_key_new(), str(plan.trigger), linked.pk if linked else None, None, plan.customer_id,
+            plan.site_id, plan.team_id, str(plan.channel), plan.category_id,
+            world.emails.get(plan.customer_id or 0, ""), world.names.get(plan.customer_id or 0, "")[:200],
+            plan.language or "de", subject[:300],
+            Survey.State.ANSWERED.value, "", contact_at, contact_at, t(sent), t(sent), t(opened),
+            t(sent + dt.timedelta(days=30)),
         ))
-    Survey.objects.bulk_create(surveys)
-    # created_at says when a survey was offered (the "asked recently" rule reads it): history, not today.
-    Survey.objects.filter(pk__in=[s.pk for s in surveys]).update(created_at=F("contact_at"))
-    answers = []
-    for survey, plan in zip(surveys, plans, strict=True):
-        assert survey.opened_at is not None
-        answered = survey.opened_at + dt.timedelta(minutes=rng.uniform(1, 20))
-        answers.append(Response(
-            survey=survey, fulfilled=plan.fulfilled, feeling=plan.feeling, comment=plan.comment,
-            balance=contact_balance(fulfilled=plan.fulfilled, feeling=plan.feeling), answered_at=answered,
-            changed_at=answered, customer_id=plan.customer_id, site_id=plan.site_id, team_id=plan.team_id,
-            channel=plan.channel, category_id=plan.category_id, trigger=plan.trigger, contact_at=plan.contact_at,
-            language=plan.language,
+        answers.append((
+            response_id, survey_id, plan.fulfilled, plan.feeling, plan.comment,
+            contact_balance(fulfilled=plan.fulfilled, feeling=plan.feeling), answered, answered, 0,
+            plan.customer_id, plan.site_id, plan.team_id, str(plan.channel), plan.category_id, str(plan.trigger),
+            contact_at, plan.language, "", None, "", None,
         ))
-    Response.objects.bulk_create(answers)
-    ResponseProduct.objects.bulk_create([
-        ResponseProduct(response=answer, product_id=product)
-        for answer, plan in zip(answers, plans, strict=True) for product in set(plan.products)
-    ])
+        products.extend((response_id, product) for product in set(plan.products))
+    rows.insert(Survey, _SURVEY_FIELDS, surveys)
+    rows.insert(Response, _RESPONSE_FIELDS, answers)
+    rows.insert(ResponseProduct, ("response_id", "product_id"), products)
 
 
 def customer_balances_rebuild(*, customer_ids: set[int], chunk: int = 1_000) -> int:
