@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -29,7 +29,7 @@ from kundennah.accounts.models import Team
 from kundennah.commerce.models import Product
 from kundennah.customers.models import Site
 from kundennah.feedback.insights import latest_run
-from kundennah.feedback.models import BalanceCell, InsightRun, Response
+from kundennah.feedback.models import BalanceCell, InsightRun, Response, ResponseProduct
 from kundennah.feedback.selectors import responses_visible_to
 from kundennah.service.models import Category
 from kundennah.timeline.models import Interaction
@@ -204,11 +204,34 @@ def _sums(cells: QuerySet[BalanceCell]) -> dict[tuple[str, str], tuple[int, int,
     return {(r["dimension"], r["value"]): (r["n"], r["total"], r["yes"], r["neg"]) for r in rows}
 
 
+LIVE_FIELDS = {D.TOPIC: "topic", D.CATEGORY: "category_id", D.CHANNEL: "channel", D.TEAM: "team_id",
+               D.PRODUCT: "products__product_id"}
+
+
+def _sums_of_site(user: Any, flt: InsightFilter) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    """For one site the cells hold only the site's total; its answers are few, so they are summed
+    directly (by the site's index)."""
+    responses = responses_of_driver(user=user, dimension=D.ALL, value="", flt=flt)
+    sums: dict[tuple[str, str], tuple[int, int, int, int]] = {}
+    for dimension, column in [(D.ALL, None), *LIVE_FIELDS.items()]:
+        grouped = responses.values(column) if column else responses.values("site_id")
+        for row in grouped.annotate(n=Count("id"), total=Sum("balance"), yes=Count("id", filter=Q(fulfilled="yes")),
+                                    neg=Count("id", filter=Q(balance__lt=0))):
+            value = "" if column is None else row[column]
+            if column is not None and value in (None, ""):
+                continue
+            sums[(dimension, str(value))] = (row["n"], row["total"], row["yes"], row["neg"])
+    return sums
+
+
 def insights_overview(*, user: Any, flt: InsightFilter, limit: int = 8, details: bool = True) -> Overview:
     """Everything the insights page shows, in a fixed number of queries."""
     visible = _cells_visible(user)
-    now_sums = _sums(_filtered(visible, flt))
-    before = _sums(_filtered(visible, flt.previous).filter(dimension__in=[*RANKED, D.ALL]))
+    if flt.site_id:
+        now_sums, before = _sums_of_site(user, flt), _sums_of_site(user, flt.previous)
+    else:
+        now_sums = _sums(_filtered(visible, flt))
+        before = _sums(_filtered(visible, flt.previous).filter(dimension__in=[*RANKED, D.ALL]))
     run = latest_run()
     topics = (run.results.get("topics", []) if run else [])
     n, total, yes, neg = now_sums.get((D.ALL, ""), (0, 0, 0, 0))
@@ -243,8 +266,7 @@ def insights_overview(*, user: Any, flt: InsightFilter, limit: int = 8, details:
     _label(overview.drivers, topics)
     if details:
         _series(overview.drivers, _filtered(visible, flt))
-        for driver in overview.drivers:
-            _evidence(driver, user=user, flt=flt)
+        _evidence(overview.drivers, user=user, flt=flt)
     return overview
 
 
@@ -330,12 +352,38 @@ def responses_of_driver(*, user: Any, dimension: str, value: str, flt: InsightFi
     return responses
 
 
-def _evidence(driver: Driver, *, user: Any, flt: InsightFilter) -> None:
-    behind = responses_of_driver(user=user, dimension=driver.dimension, value=driver.value, flt=flt)
-    worst = list(behind.exclude(comment="").order_by("balance", "sentiment_score", "-contact_at")
-                 .values_list("comment", "balance", "contact_at")[:3])
-    driver.quotes = [Quote(text=text[:400], balance=balance, contact_at=at) for text, balance, at in worst]
-    driver.concerns = list(
-        behind.filter(balance__lt=0, survey__concern__isnull=False).order_by("-contact_at")
-        .values_list("survey__concern_id", "survey__concern__reference")[:5]
+EVIDENCE_POOL = 4000
+
+
+def _evidence(drivers: list[Driver], *, user: Any, flt: InsightFilter) -> None:
+    """Quotes and concerns for all drivers from one read of the period's worst answers: the
+    answers behind a driver of bad balance are mostly among them."""
+    if not drivers:
+        return
+    pool = list(
+        responses_of_driver(user=user, dimension=D.ALL, value="", flt=flt).filter(balance__lt=0)
+        .order_by("balance", "sentiment_score", "-contact_at")
+        .values("id", "comment", "balance", "contact_at", "topic", "category_id", "channel", "team_id", "site_id",
+                "survey__concern_id", "survey__concern__reference")[:EVIDENCE_POOL]
     )
+    products: dict[int, set[str]] = defaultdict(set)
+    if any(d.dimension == D.PRODUCT for d in drivers):
+        for response_id, product_id in ResponseProduct.objects.filter(
+                response_id__in=[row["id"] for row in pool]).values_list("response_id", "product_id"):
+            products[response_id].add(str(product_id))
+    column = {D.TOPIC: "topic", D.CATEGORY: "category_id", D.CHANNEL: "channel", D.TEAM: "team_id",
+              D.SITE: "site_id"}
+    for driver in drivers:
+        if driver.dimension == D.PRODUCT:
+            members = [row for row in pool if driver.value in products.get(row["id"], ())]
+        else:
+            members = [row for row in pool if str(row[column[driver.dimension]]) == driver.value]
+        driver.quotes = [Quote(text=row["comment"][:400], balance=row["balance"], contact_at=row["contact_at"])
+                         for row in members if row["comment"]][:3]
+        seen: list[tuple[int, str]] = []
+        for row in sorted(members, key=lambda r: r["contact_at"], reverse=True):
+            if row["survey__concern_id"] and (row["survey__concern_id"], row["survey__concern__reference"]) not in seen:
+                seen.append((row["survey__concern_id"], row["survey__concern__reference"]))
+            if len(seen) == 5:
+                break
+        driver.concerns = seen

@@ -7,7 +7,7 @@ import pytest
 from conftest import client_for
 from kundennah.feedback.insights import insights_recompute
 from kundennah.feedback.services import customer_balance_refresh
-from kundennah.feedback.tests.test_insights import LATE, answer, story  # noqa: F401  (the fixture)
+from kundennah.feedback.tests.conftest import LATE
 
 pytestmark = pytest.mark.django_db
 

@@ -55,6 +55,11 @@ class TopicResult:
     assignment: list[int | None]  # per input text: index into topics, or None
 
 
+# From this many usable comments on, at least MIN_TOPICS_LARGE topics are looked for.
+LARGE = 1_000
+MIN_TOPICS_LARGE = 5
+
+
 def _slug(words: list[str]) -> str:
     folded = []
     for word in words:
@@ -179,7 +184,10 @@ def topics_find(texts: Sequence[str], *, max_topics: int = 12, seed: int = 0) ->
             sample = tfidf[selection]
             binary = (counts[selection] > 0).astype(np.float64).tocsc()
             best = -math.inf
-            for candidate in range(2, k_max + 1):
+            # On a large body of comments two or three broad topics say little a team can act on:
+            # look for the most coherent split among the finer ones.
+            k_min = min(k_max, MIN_TOPICS_LARGE) if len(rows) >= LARGE else 2
+            for candidate in range(k_min, k_max + 1):
                 model = _nmf(candidate, seed, 150)
                 weights = model.fit_transform(sample)
                 shares = np.bincount(weights.argmax(axis=1), minlength=candidate) / len(selection)

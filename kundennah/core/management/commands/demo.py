@@ -31,6 +31,7 @@ from kundennah.customers.seeding.demo import (
     demo_users_ensure,
 )
 from kundennah.feedback.demo import feedback_demo_load, feedback_demo_loaded
+from kundennah.feedback.insights import insights_recompute, latest_run
 from kundennah.service.demo import service_demo_load, service_demo_loaded
 
 LOGINS_FILE = "demo-logins.json"
@@ -136,7 +137,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{commerce_demo_load()} demo orders loaded.")
         if not feedback_demo_loaded():
             self.stdout.write(f"{feedback_demo_load()} demo feedback answers loaded.")
-        # The feedback insights (tone, topics, drivers) are to be computed here once their run exists.
+        if latest_run() is None:
+            # So the insights page tells its story on first start; afterwards the nightly run keeps it fresh.
+            run = insights_recompute()
+            self.stdout.write(f"Feedback insights computed in {run.seconds or 0:.1f} s ({run.state}).")
 
         url = f"http://{options['host']}:{options['port']}/"
         self._print_logins(url, logins, path if not from_env else None)
