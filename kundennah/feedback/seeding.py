@@ -60,7 +60,7 @@ _ANSWERS: dict[str, tuple[tuple[tuple[str, int], int], ...]] = {
 }
 # How often a contact about a theme goes badly, before the story's twists.
 _NEGATIVE: dict[str, float] = {
-    "delivery": 0.45, "goods": 0.6, "invoice": 0.5, "hotline": 0.8, "staff": 0.05, "portal": 0.4,
+    "delivery": 0.35, "goods": 0.5, "invoice": 0.5, "hotline": 0.8, "staff": 0.05, "portal": 0.4,
     "technician": 0.3, "toner": 0.3, "callback": 0.65, "general": 0.15,
 }
 _COMMENTED = {"negative": 0.85, "neutral": 0.5, "positive": 0.55}
@@ -302,7 +302,7 @@ def _plan(rng: random.Random, world: _World, *, now: dt.datetime, span_days: flo
             pairs = (*pairs, ("hotline", 45))
         theme = _weighted(rng, pairs)
         if category_id is not None and category_id == story.invoice_category_id and theme == "invoice":
-            negative = 0.7
+            negative = 0.8
     if theme == "hotline" and channel == Interaction.Channel.PHONE:
         negative = 0.85
     if at_story_site and days <= STORY_RECENT_DAYS:
