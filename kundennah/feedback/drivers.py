@@ -215,8 +215,10 @@ def _sums_of_site(user: Any, flt: InsightFilter) -> dict[tuple[str, str], tuple[
     sums: dict[tuple[str, str], tuple[int, int, int, int]] = {}
     for dimension, column in [(D.ALL, None), *LIVE_FIELDS.items()]:
         grouped = responses.values(column) if column else responses.values("site_id")
-        for row in grouped.annotate(n=Count("id"), total=Sum("balance"), yes=Count("id", filter=Q(fulfilled="yes")),
-                                    neg=Count("id", filter=Q(balance__lt=0))):
+        rows: list[dict[str, Any]] = [dict(row) for row in grouped.annotate(
+            n=Count("id"), total=Sum("balance"), yes=Count("id", filter=Q(fulfilled="yes")),
+            neg=Count("id", filter=Q(balance__lt=0)))]
+        for row in rows:
             value = "" if column is None else row[column]
             if column is not None and value in (None, ""):
                 continue
@@ -352,7 +354,7 @@ def responses_of_driver(*, user: Any, dimension: str, value: str, flt: InsightFi
     return responses
 
 
-EVIDENCE_POOL = 4000
+EVIDENCE_POOL = 1500
 
 
 def _evidence(drivers: list[Driver], *, user: Any, flt: InsightFilter) -> None:
@@ -360,19 +362,19 @@ def _evidence(drivers: list[Driver], *, user: Any, flt: InsightFilter) -> None:
     answers behind a driver of bad balance are mostly among them."""
     if not drivers:
         return
-    pool = list(
+    pool: list[dict[str, Any]] = [dict(row) for row in (
         responses_of_driver(user=user, dimension=D.ALL, value="", flt=flt).filter(balance__lt=0)
         .order_by("balance", "sentiment_score", "-contact_at")
         .values("id", "comment", "balance", "contact_at", "topic", "category_id", "channel", "team_id", "site_id",
                 "survey__concern_id", "survey__concern__reference")[:EVIDENCE_POOL]
-    )
+    )]
     products: dict[int, set[str]] = defaultdict(set)
     if any(d.dimension == D.PRODUCT for d in drivers):
         for response_id, product_id in ResponseProduct.objects.filter(
                 response_id__in=[row["id"] for row in pool]).values_list("response_id", "product_id"):
             products[response_id].add(str(product_id))
-    column = {D.TOPIC: "topic", D.CATEGORY: "category_id", D.CHANNEL: "channel", D.TEAM: "team_id",
-              D.SITE: "site_id"}
+    column: dict[str, str] = {D.TOPIC: "topic", D.CATEGORY: "category_id", D.CHANNEL: "channel",
+                              D.TEAM: "team_id", D.SITE: "site_id"}
     for driver in drivers:
         if driver.dimension == D.PRODUCT:
             members = [row for row in pool if driver.value in products.get(row["id"], ())]
@@ -387,3 +389,9 @@ def _evidence(drivers: list[Driver], *, user: Any, flt: InsightFilter) -> None:
             if len(seen) == 5:
                 break
         driver.concerns = seen
+        if not driver.quotes:
+            # Not among the period's very worst: its own worst words, by a query of its own.
+            behind = responses_of_driver(user=user, dimension=driver.dimension, value=driver.value, flt=flt)
+            driver.quotes = [Quote(text=text[:400], balance=balance, contact_at=at) for text, balance, at in
+                             behind.exclude(comment="").order_by("balance", "sentiment_score")
+                             .values_list("comment", "balance", "contact_at")[:3]]

@@ -299,7 +299,7 @@ def survey_answer(*, survey: Survey, fulfilled: str, feeling: Any, comment: str 
     _throttle(address)
     tone = tones_of([text])[0] if text else None
     with transaction.atomic():
-        locked = Survey.objects.select_for_update().select_related("concern", "order").get(pk=survey.pk)
+        locked = Survey.objects.select_for_update(of=("self",)).select_related("concern", "order").get(pk=survey.pk)
         response = Response.objects.filter(survey=locked).first()
         locked.response = response
         if not survey_is_answerable(locked, now=now):
