@@ -137,3 +137,22 @@ def test_demo_feedback_is_loaded_once_with_follow_ups_open_surveys_and_a_story(d
     friendly = mean(Response.objects.filter(team__name="Technikservice").values_list("balance", flat=True))
     assert friendly > overall + 20
     assert CustomerBalance.objects.filter(customer=bakery).exists()
+
+
+@pytest.mark.django_db
+def test_insights_page_on_the_demo_shows_ranked_drivers_with_quotes(demo):
+    from django.test import Client
+
+    from kundennah.accounts.models import User
+    from kundennah.feedback.demo import feedback_demo_load
+    from kundennah.feedback.insights import insights_recompute
+
+    feedback_demo_load(answers=400)
+    assert insights_recompute().state == "done"
+    client = Client()
+    client.force_login(User.objects.get(username="teamlead"))
+    page = client.get("/feedback/insights/?months=12").content.decode()
+    assert page.count('class="card mb-3 driver"') >= 3
+    assert page.count("<blockquote") >= 3
+    assert "Filiale Schwabing" in page or "Rechnung" in page
+    assert "Vorschlag" in page
