@@ -250,3 +250,40 @@ def test_closing_a_resolved_concern_does_not_ask_again(agent, customer):
     concern_transition(concern=concern, status=Concern.Status.CLOSED, actor=agent)
     surveys_offer_from_events()
     assert Survey.objects.filter(concern=concern).count() == 1
+
+
+def test_balance_on_the_360_for_staff_only(agent, customer, customer_contact):
+    from conftest import client_for
+
+    survey_answer(survey=sent_survey(resolved_concern(agent=agent, customer=customer)), fulfilled="yes", feeling=4,
+                  comment="Alles gut gelaufen.")
+    url = f"/feedback/customers/{customer.pk}/"
+    assert Client().get(url).status_code == 302
+    assert client_for(customer_contact).get(url).status_code == 403
+    assert client_for(agent).get("/feedback/customers/999999/").status_code == 404
+    page = client_for(agent).get(url).content.decode()
+    assert "Alles gut gelaufen." in page and "75" in page
+
+
+def test_other_teams_answers_are_not_shown_on_the_360(agent, other_team_agent, customer):
+    from conftest import client_for
+
+    survey_answer(survey=sent_survey(resolved_concern(agent=agent, customer=customer)), fulfilled="no", feeling=1,
+                  comment="Vertrauliche Beschwerde über Team Nord.")
+    page = client_for(other_team_agent).get(f"/feedback/customers/{customer.pk}/").content.decode()
+    assert "Vertrauliche Beschwerde" not in page
+
+
+def test_concern_page_shows_the_answer_and_the_inbox_the_balance(agent, customer):
+    from conftest import client_for
+
+    concern = resolved_concern(agent=agent, customer=customer)
+    survey_answer(survey=sent_survey(concern), fulfilled="partly", feeling=3, comment="Ging so.")
+    client = client_for(agent)
+    page = client.get(f"/service/concerns/{concern.pk}/").content.decode()
+    assert "Rückmeldung zu diesem Kontakt" in page and "Ging so." in page
+    from kundennah.service.tests.factories import concern as make_concern
+
+    make_concern(customer=customer, subject="Neue Frage")  # open, so it is in the inbox
+    inbox = client.get("/service/").content.decode()
+    assert "Neue Frage" in inbox and "balance-badge" in inbox
