@@ -121,15 +121,16 @@ def _compute(run: InsightRun, *, now: dt.datetime) -> dict[str, Any]:
     run.responses, run.messages = len(rows), len(messages)
 
     topics = []
-    commented_ids = [row[0] for row in commented]
+    all_texts = texts + message_texts
     for topic in found.topics:
-        members = [commented_ids[i] for i in topic.representative if i < len(commented_ids)]
+        # Typical comments first; a topic found only in messages quotes those.
+        quotes = [all_texts[i][:300] for i in sorted(topic.representative, key=lambda i: i >= len(texts))]
         member_balances = [balance_by_id[i][0] for i, key in topic_of.items() if key == topic.key]
         topics.append({
             "key": topic.key, "label": topic.label, "terms": topic.terms, "size": topic.size,
             "answers": len(member_balances),
             "mean": round(sum(member_balances) / len(member_balances), 1) if member_balances else None,
-            "quotes": members[:QUOTES_PER_TOPIC],
+            "quotes": quotes[:QUOTES_PER_TOPIC],
         })
     return {"topics": topics, "timings": {k: round(v, 2) for k, v in timings.items()},
             "model": {"trained_on": getattr(model, "trained_on", 0)}}

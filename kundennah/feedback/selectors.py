@@ -60,7 +60,10 @@ def surveys_open_for_contact(user: Any) -> list[Survey]:
     """Surveys the signed-in portal contact can still answer: the ones sent to their address."""
     if not getattr(user, "is_authenticated", False) or getattr(user, "role", "") != "customer" or not user.email:
         return []
+    from django.utils import timezone
+
     return list(
-        Survey.objects.filter(state=Survey.State.SENT, recipient_email__iexact=user.email)
+        Survey.objects.filter(state=Survey.State.SENT, recipient_email__iexact=user.email,
+                              expires_at__gt=timezone.now())
         .order_by("-sent_at")[:5]
     )

@@ -9,7 +9,7 @@ from django import template
 from kundennah.feedback.balance import Standing
 from kundennah.feedback.links import survey_url
 from kundennah.feedback.models import Survey
-from kundennah.feedback.selectors import standings_of
+from kundennah.feedback.selectors import standings_of, surveys_open_for_contact
 
 register = template.Library()
 
@@ -42,3 +42,9 @@ def concern_survey(concern_id: int) -> Survey | None:
 @register.simple_tag
 def survey_link(survey: Survey) -> str:
     return survey_url(survey.key)
+
+
+@register.inclusion_tag("feedback/_portal_surveys.html")
+def portal_surveys(user: Any) -> dict[str, Any]:
+    """The surveys a signed-in customer contact can still answer, with their links."""
+    return {"surveys": [(survey, survey_url(survey.key)) for survey in surveys_open_for_contact(user)]}

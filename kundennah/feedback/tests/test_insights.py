@@ -134,3 +134,9 @@ def test_retraining_with_too_few_comments_is_refused_clearly(admin_user):
     answer(comment="gut", fulfilled="yes", feeling=5)
     with pytest.raises(DomainValidationError):
         sentiment_retrain(actor=admin_user)
+
+
+def test_topics_carry_representative_quotes_in_the_customers_words(story):
+    run = insights_recompute()
+    late = next(t for t in run.results["topics"] if any(q in LATE for q in t["quotes"]))
+    assert all(q in LATE for q in late["quotes"])

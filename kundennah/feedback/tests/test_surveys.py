@@ -287,3 +287,15 @@ def test_concern_page_shows_the_answer_and_the_inbox_the_balance(agent, customer
     make_concern(customer=customer, subject="Neue Frage")  # open, so it is in the inbox
     inbox = client.get("/service/").content.decode()
     assert "Neue Frage" in inbox and "balance-badge" in inbox
+
+
+def test_portal_shows_the_contacts_open_survey(agent, customer, customer_contact):
+    from conftest import client_for
+
+    customer_contact.email = "erika.mustermann@example.de"
+    customer_contact.save(update_fields=["email"])
+    survey = sent_survey(resolved_concern(agent=agent, customer=customer))
+    page = client_for(customer_contact).get("/portal/").content.decode()
+    assert survey_token(survey.key) in page
+    survey_answer(survey=survey, fulfilled="yes", feeling=5)
+    assert survey_token(survey.key) not in client_for(customer_contact).get("/portal/").content.decode()
