@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from kundennah.channels.email.parsing import quoted_split
+from kundennah.channels.email.quoting import quoted_split
 
 register = template.Library()
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kundennah.channels.email.parsing import MalformedMail, address_key, mail_parse, quoted_split
+from kundennah.channels.email.parsing import MalformedMail, address_key, mail_parse
+from kundennah.channels.email.quoting import quoted_split
 from kundennah.channels.email.tests import corpus
 
 CRLF = "\r\n"
