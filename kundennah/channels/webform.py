@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.translation import gettext
 
 from kundennah.channels.forms import incoming_files
+from kundennah.core.ratelimit import hits_over_limit
 from kundennah.service.acknowledgement import acknowledgement_schedule
 from kundennah.service.models import Concern
 from kundennah.service.services import ConcernIntake, concern_intake
@@ -33,14 +33,8 @@ def client_address(request: HttpRequest) -> str:
 
 def rate_limited(request: HttpRequest, *, scope: str) -> bool:
     """Count one submission from this address; True once it exceeds the limit in the window."""
-    key = f"public-form:{scope}:{client_address(request)}"
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT
+    return hits_over_limit(f"public-form:{scope}:{client_address(request)}", limit=RATE_LIMIT,
+                           window_seconds=RATE_WINDOW_SECONDS)
 
 
 def _intake(data: ConcernIntake) -> Concern:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from kundennah.commerce.models import Order
 from kundennah.core.errors import DomainValidationError, ErrorCollector
 from kundennah.core.events import event_record
 from kundennah.core.models import Event, Sequence
+from kundennah.core.ratelimit import hits_over_limit
 from kundennah.customers.models import Consent, ContactPoint, Customer
 from kundennah.feedback.balance import contact_balance, is_negative_answer, standing_of
 from kundennah.feedback.links import survey_key_new
@@ -274,15 +274,8 @@ def _check_answer(fulfilled: str, feeling: Any, comment: str) -> tuple[str, int,
 
 
 def _throttle(address: str) -> None:
-    if not address:
-        return
-    key = f"feedback:answers:{address}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, timeout=3700)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    if count > settings.FEEDBACK_ANSWERS_PER_ADDRESS_HOUR:
+    if address and hits_over_limit(f"feedback:answers:{address}", limit=settings.FEEDBACK_ANSWERS_PER_ADDRESS_HOUR,
+                                   window_seconds=3600):
         raise TooManyAnswers
 
 
