@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -395,3 +395,21 @@ def _evidence(drivers: list[Driver], *, user: Any, flt: InsightFilter) -> None:
             driver.quotes = [Quote(text=text[:400], balance=balance, contact_at=at) for text, balance, at in
                              behind.exclude(comment="").order_by("balance", "sentiment_score")
                              .values_list("comment", "balance", "contact_at")[:3]]
+
+
+def balance_of_driver(*, user: Any, dimension: str, value: str, since: dt.datetime) -> tuple[float | None, int]:
+    """Mean balance and number of a driver's answers since a moment (a task's baseline and effect)."""
+    row = responses_of_driver(user=user, dimension=dimension, value=value, since=since).aggregate(
+        mean=Avg("balance"), answers=Count("id"))
+    return (None if row["mean"] is None else round(row["mean"], 1)), row["answers"]
+
+
+def driver_action_effects(*, user: Any, actions: list[Any]) -> list[dict[str, Any]]:
+    """Each task with the mean balance of its driver's contacts since it was made, against before."""
+    rows = []
+    for action in actions:
+        mean, answers = balance_of_driver(user=user, dimension=action.dimension, value=action.value,
+                                          since=action.created_at)
+        rows.append({"action": action, "answers": answers, "mean": mean,
+                     "change": None if mean is None else round(mean - action.baseline_balance, 1)})
+    return rows

@@ -21,7 +21,14 @@ from kundennah.core.errors import DomainValidationError
 from kundennah.core.forms import BootstrapFormMixin, errors_to_form
 from kundennah.core.permissions import staff_required
 from kundennah.customers.models import Site
-from kundennah.feedback.drivers import PERIODS, InsightFilter, insight_filter, insights_overview, responses_of_driver
+from kundennah.feedback.drivers import (
+    PERIODS,
+    InsightFilter,
+    driver_action_effects,
+    insight_filter,
+    insights_overview,
+    responses_of_driver,
+)
 from kundennah.feedback.insights import latest_run
 from kundennah.feedback.models import DriverAction, InsightRun, TextModel
 from kundennah.feedback.selectors import responses_visible_to
@@ -47,17 +54,6 @@ def _filter(request: HttpRequest) -> InsightFilter:
                           channel=request.GET.get("channel"), site=request.GET.get("site"))
 
 
-def _effects(user: Any, actions: list[DriverAction]) -> list[dict[str, Any]]:
-    rows = []
-    for action in actions:
-        since = list(responses_of_driver(user=user, dimension=action.dimension, value=action.value,
-                                         since=action.created_at).values_list("balance", flat=True))
-        mean = round(sum(since) / len(since), 1) if since else None
-        rows.append({"action": action, "answers": len(since), "mean": mean,
-                     "change": None if mean is None else round(mean - action.baseline_balance, 1)})
-    return rows
-
-
 @staff_required("feedback.view_insights")
 def insights(request: HttpRequest) -> HttpResponse:
     flt = _filter(request)
@@ -75,7 +71,7 @@ def insights(request: HttpRequest) -> HttpResponse:
         "o": overview, "chart": chart, "nav": "insights", "periods": PERIODS,
         "teams": Team.objects.order_by("name"), "channels": Interaction.Channel.choices,
         "sites": Site.objects.filter(pk=flt.site_id) if flt.site_id else [],
-        "effects": _effects(request.user, actions), "running": running,
+        "effects": driver_action_effects(user=request.user, actions=actions), "running": running,
         "model": TextModel.objects.order_by("-created_at").first(), "form": DriverActionForm(),
     })
 

@@ -10,6 +10,8 @@ balances per customer, site, team, channel and category are single indexed queri
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -162,6 +164,10 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}: {self.balance}"
+
+    @property
+    def changeable_until(self) -> dt.datetime:
+        return self.answered_at + dt.timedelta(days=settings.FEEDBACK_CHANGE_DAYS)
 
 
 class CustomerBalance(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -75,12 +75,9 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     response = getattr(survey, "response", None)
     if response is None:
         return redirect("feedback_public:answer", token=token)
-    from datetime import timedelta
-
-    until = response.answered_at + timedelta(days=settings.FEEDBACK_CHANGE_DAYS)
     return render(request, "feedback/thanks.html", {
-        "survey": survey, "answer": response, "token": token, "changeable_until": until,
-        "changeable": timezone.now() <= until, "noindex": True,
+        "survey": survey, "answer": response, "token": token, "changeable_until": response.changeable_until,
+        "changeable": survey_is_answerable(survey), "noindex": True,
     })
 
 

@@ -249,9 +249,9 @@ def survey_is_answerable(survey: Survey, *, now: dt.datetime | None = None) -> b
     now = now or timezone.now()
     if survey.state == Survey.State.SKIPPED:
         return False
-    answered = getattr(survey, "response", None) if hasattr(survey, "response") else None
+    answered = getattr(survey, "response", None)
     if answered is not None:
-        return now <= answered.answered_at + dt.timedelta(days=settings.FEEDBACK_CHANGE_DAYS)
+        return now <= answered.changeable_until
     return now <= survey.expires_at
 
 
@@ -418,7 +418,7 @@ def driver_action_create(*, actor: Any, dimension: str, value: str, label: str, 
                          due_on: dt.date | None = None) -> Any:
     """Turn a driver into a task with an owner. Its balance now is kept, to follow the effect."""
     from kundennah.accounts.models import User
-    from kundennah.feedback.drivers import responses_of_driver
+    from kundennah.feedback.drivers import balance_of_driver
     from kundennah.feedback.models import BalanceCell, DriverAction
 
     errors = ErrorCollector()
@@ -435,13 +435,12 @@ def driver_action_create(*, actor: Any, dimension: str, value: str, label: str, 
         errors.add("due_on", "in_past", _("The due date cannot lie in the past."))
     errors.raise_if_any()
     since = timezone.now() - dt.timedelta(days=90)
-    behind = list(responses_of_driver(user=actor, dimension=dimension, value=value, since=since)
-                  .values_list("balance", flat=True))
+    baseline, answers = balance_of_driver(user=actor, dimension=dimension, value=value, since=since)
     with transaction.atomic():
         action = DriverAction.objects.create(
             dimension=dimension, value=value[:80], label=(label or value)[:200], title=title, owner=owner,
-            due_on=due_on, baseline_balance=round(sum(behind) / len(behind), 1) if behind else 0.0,
-            baseline_answers=len(behind), created_by=actor if getattr(actor, "pk", None) else None,
+            due_on=due_on, baseline_balance=baseline or 0.0, baseline_answers=answers,
+            created_by=actor if getattr(actor, "pk", None) else None,
         )
         event_record(name="feedback.driver_task_created", aggregate_type="driver_action", aggregate_id=action.pk,
                      actor=actor, payload={"dimension": dimension, "value": value, "title": title,
