@@ -29,8 +29,8 @@ from kundennah.feedback.drivers import (
     insights_overview,
     responses_of_driver,
 )
-from kundennah.feedback.insights import latest_run
-from kundennah.feedback.models import DriverAction, InsightRun, TextModel
+from kundennah.feedback.insights import latest_run, run_in_progress
+from kundennah.feedback.models import DriverAction, TextModel
 from kundennah.feedback.selectors import responses_visible_to
 from kundennah.feedback.services import driver_action_create, driver_action_done
 from kundennah.timeline.models import Interaction
@@ -59,7 +59,7 @@ def insights(request: HttpRequest) -> HttpResponse:
     flt = _filter(request)
     overview = insights_overview(user=request.user, flt=flt)
     actions = list(DriverAction.objects.select_related("owner").order_by("state", "-created_at")[:20])
-    running = InsightRun.objects.filter(state=InsightRun.State.RUNNING).order_by("-started_at").first()
+    running = run_in_progress()
     chart = {
         "months": [row["month"].strftime("%m/%Y") for row in overview.monthly],
         "mean": [row["mean"] for row in overview.monthly],
@@ -79,7 +79,7 @@ def insights(request: HttpRequest) -> HttpResponse:
 @staff_required("feedback.view_insights")
 def run_status(request: HttpRequest) -> HttpResponse:
     """Polled while a run is going: shows progress, reloads the page when it is done."""
-    running = InsightRun.objects.filter(state=InsightRun.State.RUNNING).order_by("-started_at").first()
+    running = run_in_progress()
     response = render(request, "feedback/_run_status.html", {"running": running, "run": latest_run()})
     if running is None:
         response["HX-Refresh"] = "true"

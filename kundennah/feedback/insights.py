@@ -184,3 +184,13 @@ def _cells(rows: Iterable[tuple[Any, ...]], topic_of: dict[int, str],
 
 def latest_run() -> InsightRun | None:
     return InsightRun.objects.filter(state=InsightRun.State.DONE).order_by("-started_at", "-id").first()
+
+
+# A run takes under a minute; one still "running" after this long died with its worker.
+RUN_GIVEN_UP_AFTER = dt.timedelta(minutes=30)
+
+
+def run_in_progress() -> InsightRun | None:
+    since = timezone.now() - RUN_GIVEN_UP_AFTER
+    return InsightRun.objects.filter(state=InsightRun.State.RUNNING, started_at__gte=since).order_by(
+        "-started_at").first()

@@ -140,3 +140,12 @@ def test_topics_carry_representative_quotes_in_the_customers_words(story):
     run = insights_recompute()
     late = next(t for t in run.results["topics"] if any(q in LATE for q in t["quotes"]))
     assert all(q in LATE for q in late["quotes"])
+
+
+def test_a_run_whose_worker_died_does_not_keep_the_page_waiting(admin_user):
+    from kundennah.feedback.insights import run_in_progress
+
+    InsightRun.objects.create(started_at=timezone.now() - dt.timedelta(hours=2))
+    assert run_in_progress() is None
+    page = client_for(admin_user).get("/feedback/insights/").content.decode()
+    assert 'hx-trigger="every 2s"' not in page
